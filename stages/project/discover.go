@@ -1,0 +1,97 @@
+package project
+
+import (
+	"errors"
+	"fmt"
+	"path/filepath"
+
+	"github.com/go-git/go-git/v5"
+)
+
+// StateDirName is the per-project state directory at the root; never committed.
+const StateDirName = ".mlwb"
+
+// Project is the project a command works in.
+type Project struct {
+	// Root is the absolute project root: the git worktree root found from
+	// the working directory, or the working directory outside git.
+	Root string
+	// InGit says whether Root is the root of a git worktree.
+	InGit bool
+	// ConfigPath is Root/mlwb.yaml, whether or not it exists.
+	ConfigPath string
+	// Config is the parsed mlwb.yaml, or Default(Root) when there is none
+	// (or it does not parse; see Discover).
+	Config *Config
+	// HasConfig says whether mlwb.yaml exists.
+	HasConfig bool
+}
+
+// Discover finds the project that wd belongs to and reads its mlwb.yaml.
+// In a linked worktree (git worktree add) the root is that worktree's root.
+//
+// When mlwb.yaml exists but cannot be parsed, Discover returns the project
+// with Default config and HasConfig true together with the *ConfigError, so
+// that an interface can show the error and still work; a caller that needs a
+// valid config just checks err.
+func Discover(wd string) (*Project, error) {
+	abs, err := filepath.Abs(wd)
+	if err != nil {
+		return nil, fmt.Errorf("finding project from %s: %w", wd, err)
+	}
+	root, inGit, err := findRoot(abs)
+	if err != nil {
+		return nil, err
+	}
+	p := &Project{Root: root, InGit: inGit, ConfigPath: filepath.Join(root, ConfigFile)}
+	cfg, err := Load(p.ConfigPath)
+	switch {
+	case err == nil:
+		p.Config, p.HasConfig = cfg, true
+	case isNotExist(err):
+		p.Config = Default(root)
+	default:
+		p.Config, p.HasConfig = Default(root), true
+		return p, err
+	}
+	return p, nil
+}
+
+// findRoot returns the root of the git worktree holding dir, or dir itself
+// when dir is in no repository (or only in a bare one).
+func findRoot(dir string) (root string, inGit bool, err error) {
+	repo, err := git.PlainOpenWithOptions(dir, &git.PlainOpenOptions{DetectDotGit: true, EnableDotGitCommonDir: true})
+	if errors.Is(err, git.ErrRepositoryNotExists) {
+		return dir, false, nil
+	}
+	if err != nil {
+		return "", false, fmt.Errorf("opening git repository at %s: %w", dir, err)
+	}
+	wt, err := repo.Worktree()
+	if errors.Is(err, git.ErrIsBareRepository) {
+		return dir, false, nil
+	}
+	if err != nil {
+		return "", false, fmt.Errorf("opening git worktree at %s: %w", dir, err)
+	}
+	return wt.Filesystem.Root(), true, nil
+}
+
+// StateDir is Root/.mlwb.
+func (p *Project) StateDir() string { return filepath.Join(p.Root, StateDirName) }
+
+// DefaultDBPath is Root/.mlwb/state.db, used unless --db or MLWB_DB say otherwise.
+func (p *Project) DefaultDBPath() string { return filepath.Join(p.StateDir(), "state.db") }
+
+// RunDir is Root/.mlwb/runs/<runUUID>, where a run keeps its log and artifacts.
+func (p *Project) RunDir(runUUID string) string {
+	return filepath.Join(p.StateDir(), "runs", runUUID)
+}
+
+// DatasetPath resolves a dataset's path against the project root.
+func (p *Project) DatasetPath(d DatasetSpec) string {
+	if filepath.IsAbs(d.Path) {
+		return filepath.Clean(d.Path)
+	}
+	return filepath.Join(p.Root, d.Path)
+}

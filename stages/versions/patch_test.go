@@ -1,0 +1,94 @@
+package versions
+
+import (
+	"context"
+	"errors"
+	"os/exec"
+	"strings"
+	"testing"
+)
+
+func needGit(t *testing.T) {
+	t.Helper()
+	if gitPath() == "" {
+		t.Skip("git CLI not on PATH")
+	}
+}
+
+func TestPatch(t *testing.T) {
+	needGit(t)
+	dir, _, _ := committedRepo(t)
+	ctx := context.Background()
+
+	if p, err := Patch(ctx, dir); err != nil || p != "" {
+		t.Fatalf("clean Patch = %q, %v; want empty", p, err)
+	}
+
+	write(t, dir, "train.py", "lr = 0.5\nprint(lr)\n")
+	write(t, dir, "untracked.py", "x = 1\n")
+	p, err := Patch(ctx, dir)
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, want := range []string{"diff --git a/train.py b/train.py", "-lr = 0.1", "+lr = 0.5"} {
+		if !strings.Contains(p, want) {
+			t.Errorf("patch lacks %q:\n%s", want, p)
+		}
+	}
+	if strings.Contains(p, "untracked.py") {
+		t.Errorf("patch includes an untracked file:\n%s", p)
+	}
+
+	// The patch restores the change onto a clean checkout.
+	git := gitPath()
+	if out, err := exec.Command(git, "-C", dir, "checkout", "--", "train.py").CombinedOutput(); err != nil {
+		t.Fatalf("git checkout: %v\n%s", err, out)
+	}
+	apply := exec.Command(git, "-C", dir, "apply", "-")
+	apply.Stdin = strings.NewReader(p)
+	if out, err := apply.CombinedOutput(); err != nil {
+		t.Fatalf("git apply: %v\n%s", err, out)
+	}
+	if again, _ := Patch(ctx, dir); again != p {
+		t.Fatalf("patch after apply differs:\n%s", again)
+	}
+}
+
+func TestPatchEmptyRepo(t *testing.T) {
+	needGit(t)
+	dir, repo := newRepo(t)
+	write(t, dir, "a.txt", "hello\n")
+	wt, _ := repo.Worktree()
+	if _, err := wt.Add("a.txt"); err != nil {
+		t.Fatal(err)
+	}
+	p, err := Patch(context.Background(), dir)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if !strings.Contains(p, "new file mode") || !strings.Contains(p, "+hello") {
+		t.Fatalf("patch in empty repo:\n%s", p)
+	}
+}
+
+func TestPatchBinary(t *testing.T) {
+	needGit(t)
+	dir, repo, _ := committedRepo(t)
+	write(t, dir, "w.bin", "\x00\x01\x02")
+	commitAll(t, repo, "bin", "w.bin")
+	write(t, dir, "w.bin", "\x00\x01\x03\xff")
+	p, err := Patch(context.Background(), dir)
+	if err != nil || !strings.Contains(p, "GIT binary patch") {
+		t.Fatalf("Patch = %q, %v; want a binary patch", p, err)
+	}
+}
+
+func TestPatchTimeout(t *testing.T) {
+	needGit(t)
+	dir, _, _ := committedRepo(t)
+	ctx, cancel := context.WithCancel(context.Background())
+	cancel()
+	if _, err := Patch(ctx, dir); !errors.Is(err, context.Canceled) {
+		t.Fatalf("error = %v; want context.Canceled", err)
+	}
+}

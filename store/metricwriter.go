@@ -1,0 +1,108 @@
+package store
+
+import (
+	"context"
+	"sync"
+	"time"
+)
+
+// MetricWriter batches points and writes them in one transaction every FlushEvery, or sooner
+// once MaxBatch points wait: the write path of supervisors and API servers (DESIGN.md: a
+// transaction every ~200 ms). It is safe for concurrent use.
+type MetricWriter struct {
+	s        *Store
+	maxBatch int
+
+	mu      sync.Mutex
+	pending []Point
+	err     error // first write error, reported by Flush and Close
+
+	kick chan struct{}
+	done chan struct{}
+	wg   sync.WaitGroup
+}
+
+// NewMetricWriter starts a writer that flushes every flushEvery (200 ms when 0) or at maxBatch
+// points (50,000 when 0).
+func (s *Store) NewMetricWriter(flushEvery time.Duration, maxBatch int) *MetricWriter {
+	if flushEvery <= 0 {
+		flushEvery = 200 * time.Millisecond
+	}
+	if maxBatch <= 0 {
+		maxBatch = 50000
+	}
+	w := &MetricWriter{s: s, maxBatch: maxBatch, kick: make(chan struct{}, 1), done: make(chan struct{})}
+	w.wg.Add(1)
+	go w.loop(flushEvery)
+	return w
+}
+
+// Add queues points; they are stored by the next flush.
+func (w *MetricWriter) Add(pts ...Point) {
+	w.mu.Lock()
+	w.pending = append(w.pending, pts...)
+	full := len(w.pending) >= w.maxBatch
+	w.mu.Unlock()
+	if full {
+		select {
+		case w.kick <- struct{}{}:
+		default:
+		}
+	}
+}
+
+func (w *MetricWriter) loop(every time.Duration) {
+	defer w.wg.Done()
+	t := time.NewTicker(every)
+	defer t.Stop()
+	for {
+		select {
+		case <-t.C:
+		case <-w.kick:
+		case <-w.done:
+			w.flush()
+			return
+		}
+		w.flush()
+	}
+}
+
+// flush writes what is pending. On error the batch is kept and retried at the next flush, so a
+// passing failure (a full disk being cleared) loses nothing.
+func (w *MetricWriter) flush() {
+	w.mu.Lock()
+	batch := w.pending
+	w.pending = nil
+	w.mu.Unlock()
+	if len(batch) == 0 {
+		return
+	}
+	err := w.s.WriteMetrics(context.Background(), batch)
+	w.mu.Lock()
+	defer w.mu.Unlock()
+	if err != nil {
+		w.pending = append(batch, w.pending...)
+		if w.err == nil {
+			w.err = err
+		}
+		return
+	}
+	w.err = nil
+}
+
+// Flush writes everything queued so far and returns the last write error, if any.
+func (w *MetricWriter) Flush() error {
+	w.flush()
+	w.mu.Lock()
+	defer w.mu.Unlock()
+	return w.err
+}
+
+// Close flushes and stops the writer.
+func (w *MetricWriter) Close() error {
+	close(w.done)
+	w.wg.Wait()
+	w.mu.Lock()
+	defer w.mu.Unlock()
+	return w.err
+}

@@ -1,0 +1,431 @@
+package store
+
+import (
+	"context"
+	"crypto/rand"
+	"database/sql"
+	"encoding/hex"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"strings"
+	"time"
+)
+
+// Run statuses. A run is "lost" when its supervisor died without recording an end.
+const (
+	StatusQueued   = "queued"
+	StatusRunning  = "running"
+	StatusFinished = "finished"
+	StatusFailed   = "failed"
+	StatusKilled   = "killed"
+	StatusLost     = "lost"
+)
+
+// Statuses lists every run status in display order.
+var Statuses = []string{StatusRunning, StatusQueued, StatusFinished, StatusFailed, StatusKilled, StatusLost}
+
+// ErrNotFound is returned when a looked-up row does not exist.
+var ErrNotFound = errors.New("not found")
+
+// Run is one training run.
+type Run struct {
+	ID            int64
+	UUID          string // 32 hex characters; MLflow's run_id
+	ExperimentID  int64
+	Name          string
+	Status        string
+	Source        string // cli, tui, mlflow, import, demo
+	Command       []string
+	Workdir       string
+	Host          string
+	User          string
+	PID           int
+	PGID          int
+	SupervisorPID int
+	Heartbeat     time.Time
+	Created       time.Time
+	Started       time.Time
+	Ended         time.Time
+	ExitCode      *int
+	GitCommit     string
+	GitBranch     string
+	GitDirty      bool
+	GitPatch      string
+	LogPath       string
+	ArtifactDir   string
+	Note          string
+}
+
+// Duration is how long the run ran: to its end, or until now while it runs.
+func (r *Run) Duration(now time.Time) time.Duration {
+	if r.Started.IsZero() {
+		return 0
+	}
+	if r.Ended.IsZero() {
+		return now.Sub(r.Started)
+	}
+	return r.Ended.Sub(r.Started)
+}
+
+// NewRunUUID returns a fresh random 32-hex-character run id.
+func NewRunUUID() string {
+	var b [16]byte
+	if _, err := rand.Read(b[:]); err != nil {
+		panic(fmt.Sprintf("crypto/rand: %v", err)) // never fails on Linux
+	}
+	return hex.EncodeToString(b[:])
+}
+
+// CreateRun inserts r (with its params and tags, in one transaction) and sets r.ID, and r.UUID and
+// r.Created when they are empty.
+func (s *Store) CreateRun(ctx context.Context, r *Run, params, tags map[string]string) error {
+	if r.UUID == "" {
+		r.UUID = NewRunUUID()
+	}
+	if r.Created.IsZero() {
+		r.Created = time.Now()
+	}
+	if r.Status == "" {
+		r.Status = StatusRunning
+	}
+	if r.Source == "" {
+		r.Source = "cli"
+	}
+	cmd, err := json.Marshal(r.Command)
+	if err != nil {
+		return fmt.Errorf("encode command: %w", err)
+	}
+	return s.writeTx(ctx, func(tx *Tx) error {
+		res, err := tx.ExecContext(ctx, `INSERT INTO runs (uuid, experiment_id, name, status, source, command, workdir,
+			host, user, pid, pgid, supervisor_pid, heartbeat_at, created_at, started_at, ended_at, exit_code,
+			git_commit, git_branch, git_dirty, git_patch, log_path, artifact_dir, note)
+			VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?)`,
+			r.UUID, r.ExperimentID, r.Name, r.Status, r.Source, string(cmd), r.Workdir, r.Host, r.User,
+			nullInt(r.PID), nullInt(r.PGID), nullInt(r.SupervisorPID), toMS(r.Heartbeat), r.Created.UnixMilli(),
+			toMS(r.Started), toMS(r.Ended), r.ExitCode, r.GitCommit, r.GitBranch, r.GitDirty, r.GitPatch,
+			r.LogPath, r.ArtifactDir, r.Note)
+		if err != nil {
+			return fmt.Errorf("insert run: %w", err)
+		}
+		if r.ID, err = res.LastInsertId(); err != nil {
+			return fmt.Errorf("insert run: %w", err)
+		}
+		if err := setKV(ctx, tx, "params", r.ID, params); err != nil {
+			return err
+		}
+		return setKV(ctx, tx, "tags", r.ID, tags)
+	})
+}
+
+// setKV upserts key/value rows into params or tags (table is one of our two constants).
+func setKV(ctx context.Context, tx *Tx, table string, runID int64, kv map[string]string) error {
+	if len(kv) == 0 {
+		return nil
+	}
+	stmt, err := tx.PrepareContext(ctx, "INSERT INTO "+table+" (run_id, key, value) VALUES (?,?,?) "+
+		"ON CONFLICT (run_id, key) DO UPDATE SET value = excluded.value")
+	if err != nil {
+		return fmt.Errorf("prepare %s: %w", table, err)
+	}
+	defer stmt.Close()
+	for k, v := range kv {
+		if _, err := stmt.ExecContext(ctx, runID, k, v); err != nil {
+			return fmt.Errorf("set %s %q: %w", table, k, err)
+		}
+	}
+	return nil
+}
+
+// SetParams records params of a run (an existing key is overwritten; callers that must refuse a
+// change, like the MLflow API, check first).
+func (s *Store) SetParams(ctx context.Context, runID int64, params map[string]string) error {
+	return s.writeTx(ctx, func(tx *Tx) error { return setKV(ctx, tx, "params", runID, params) })
+}
+
+// SetTags records tags of a run.
+func (s *Store) SetTags(ctx context.Context, runID int64, tags map[string]string) error {
+	return s.writeTx(ctx, func(tx *Tx) error { return setKV(ctx, tx, "tags", runID, tags) })
+}
+
+// RunEnd is how a run ended.
+type RunEnd struct {
+	Status   string
+	ExitCode *int
+	Ended    time.Time
+}
+
+// EndRun records the end of a run.
+func (s *Store) EndRun(ctx context.Context, runID int64, end RunEnd) error {
+	if end.Ended.IsZero() {
+		end.Ended = time.Now()
+	}
+	return s.writeTx(ctx, func(tx *Tx) error {
+		res, err := tx.ExecContext(ctx, `UPDATE runs SET status = ?, exit_code = ?, ended_at = ? WHERE id = ?`,
+			end.Status, end.ExitCode, end.Ended.UnixMilli(), runID)
+		if err != nil {
+			return fmt.Errorf("end run %d: %w", runID, err)
+		}
+		return mustAffect(res, "run", runID)
+	})
+}
+
+// Heartbeat records that the supervisor of a run is alive.
+func (s *Store) Heartbeat(ctx context.Context, runID int64, at time.Time) error {
+	return s.writeTx(ctx, func(tx *Tx) error {
+		_, err := tx.ExecContext(ctx, `UPDATE runs SET heartbeat_at = ? WHERE id = ?`, at.UnixMilli(), runID)
+		if err != nil {
+			return fmt.Errorf("heartbeat run %d: %w", runID, err)
+		}
+		return nil
+	})
+}
+
+func mustAffect(res sql.Result, what string, id int64) error {
+	n, err := res.RowsAffected()
+	if err != nil {
+		return fmt.Errorf("%s %d: %w", what, id, err)
+	}
+	if n == 0 {
+		return fmt.Errorf("%s %d: %w", what, id, ErrNotFound)
+	}
+	return nil
+}
+
+func nullInt(v int) sql.NullInt64 {
+	return sql.NullInt64{Int64: int64(v), Valid: v != 0}
+}
+
+const runColumns = `id, uuid, experiment_id, name, status, source, command, workdir, host, user, pid, pgid,
+	supervisor_pid, heartbeat_at, created_at, started_at, ended_at, exit_code, git_commit, git_branch,
+	git_dirty, log_path, artifact_dir, note`
+
+// scanRun reads runColumns (the patch is read only by GetRun: it can be large).
+func scanRun(sc interface{ Scan(...any) error }) (*Run, error) {
+	var r Run
+	var cmd string
+	var pid, pgid, spid, hb, started, ended, exit sql.NullInt64
+	var created int64
+	if err := sc.Scan(&r.ID, &r.UUID, &r.ExperimentID, &r.Name, &r.Status, &r.Source, &cmd, &r.Workdir,
+		&r.Host, &r.User, &pid, &pgid, &spid, &hb, &created, &started, &ended, &exit, &r.GitCommit,
+		&r.GitBranch, &r.GitDirty, &r.LogPath, &r.ArtifactDir, &r.Note); err != nil {
+		return nil, err
+	}
+	_ = json.Unmarshal([]byte(cmd), &r.Command) // a malformed command shows as empty, never fails a listing
+	r.PID, r.PGID, r.SupervisorPID = int(pid.Int64), int(pgid.Int64), int(spid.Int64)
+	r.Heartbeat, r.Started, r.Ended = fromMS(hb), fromMS(started), fromMS(ended)
+	r.Created = time.UnixMilli(created)
+	if exit.Valid {
+		c := int(exit.Int64)
+		r.ExitCode = &c
+	}
+	return &r, nil
+}
+
+// GetRun returns the run with the given id, including its git patch.
+func (s *Store) GetRun(ctx context.Context, id int64) (*Run, error) {
+	r, err := scanRun(s.db.QueryRowContext(ctx, "SELECT "+runColumns+" FROM runs WHERE id = ?", id))
+	if errors.Is(err, sql.ErrNoRows) {
+		return nil, fmt.Errorf("run %d: %w", id, ErrNotFound)
+	}
+	if err != nil {
+		return nil, fmt.Errorf("get run %d: %w", id, err)
+	}
+	if err := s.db.QueryRowContext(ctx, "SELECT git_patch FROM runs WHERE id = ?", id).Scan(&r.GitPatch); err != nil {
+		return nil, fmt.Errorf("get run %d patch: %w", id, err)
+	}
+	return r, nil
+}
+
+// FindRun resolves a user's reference to a run: its number, its uuid, or a unique uuid prefix
+// (at least 4 characters), or its exact name.
+func (s *Store) FindRun(ctx context.Context, ref string) (*Run, error) {
+	ref = strings.TrimSpace(ref)
+	var id int64
+	if _, err := fmt.Sscanf(ref, "%d", &id); err == nil && fmt.Sprint(id) == ref {
+		return s.GetRun(ctx, id)
+	}
+	rows, err := s.db.QueryContext(ctx, `SELECT id FROM runs WHERE deleted_at IS NULL AND
+		(uuid = ?1 OR (length(?1) >= 4 AND uuid LIKE ?1 || '%') OR name = ?1) LIMIT 2`, strings.ToLower(ref))
+	if err != nil {
+		return nil, fmt.Errorf("find run %q: %w", ref, err)
+	}
+	var ids []int64
+	for rows.Next() {
+		if err := rows.Scan(&id); err != nil {
+			rows.Close()
+			return nil, fmt.Errorf("find run %q: %w", ref, err)
+		}
+		ids = append(ids, id)
+	}
+	rows.Close()
+	switch len(ids) {
+	case 0:
+		return nil, fmt.Errorf("run %q: %w", ref, ErrNotFound)
+	case 1:
+		return s.GetRun(ctx, ids[0])
+	}
+	return nil, fmt.Errorf("run %q is ambiguous: give more of its id", ref)
+}
+
+// RunQuery selects a page of runs.
+type RunQuery struct {
+	Statuses []string // empty: any
+	OrderBy  string   // created (default), name, status, started, duration, id
+	Asc      bool
+	Limit    int // default 100
+	Offset   int
+}
+
+var runOrder = map[string]string{
+	"":         "created_at",
+	"created":  "created_at",
+	"id":       "id",
+	"name":     "name",
+	"status":   "status",
+	"started":  "started_at",
+	"duration": "coalesce(ended_at, CAST(strftime('%s','now') AS INTEGER) * 1000) - started_at",
+}
+
+// ListRuns returns one page of (not deleted) runs.
+func (s *Store) ListRuns(ctx context.Context, q RunQuery) ([]*Run, error) {
+	order, ok := runOrder[q.OrderBy]
+	if !ok {
+		return nil, fmt.Errorf("list runs: unknown order %q", q.OrderBy)
+	}
+	dir := "DESC"
+	if q.Asc {
+		dir = "ASC"
+	}
+	if q.Limit <= 0 {
+		q.Limit = 100
+	}
+	where, args := "deleted_at IS NULL", []any{}
+	if len(q.Statuses) > 0 {
+		where += " AND status IN (?" + strings.Repeat(",?", len(q.Statuses)-1) + ")"
+		for _, st := range q.Statuses {
+			args = append(args, st)
+		}
+	}
+	args = append(args, q.Limit, q.Offset)
+	rows, err := s.db.QueryContext(ctx, "SELECT "+runColumns+" FROM runs WHERE "+where+
+		" ORDER BY "+order+" "+dir+", id "+dir+" LIMIT ? OFFSET ?", args...)
+	if err != nil {
+		return nil, fmt.Errorf("list runs: %w", err)
+	}
+	defer rows.Close()
+	var out []*Run
+	for rows.Next() {
+		r, err := scanRun(rows)
+		if err != nil {
+			return nil, fmt.Errorf("list runs: %w", err)
+		}
+		out = append(out, r)
+	}
+	return out, rows.Err()
+}
+
+// CountRuns returns the number of (not deleted) runs in each status.
+func (s *Store) CountRuns(ctx context.Context) (map[string]int, error) {
+	rows, err := s.db.QueryContext(ctx, "SELECT status, count(*) FROM runs WHERE deleted_at IS NULL GROUP BY status")
+	if err != nil {
+		return nil, fmt.Errorf("count runs: %w", err)
+	}
+	defer rows.Close()
+	out := map[string]int{}
+	for rows.Next() {
+		var st string
+		var n int
+		if err := rows.Scan(&st, &n); err != nil {
+			return nil, fmt.Errorf("count runs: %w", err)
+		}
+		out[st] = n
+	}
+	return out, rows.Err()
+}
+
+// Params returns the params of the given runs: run id -> key -> value.
+func (s *Store) Params(ctx context.Context, runIDs []int64) (map[int64]map[string]string, error) {
+	return s.kvOf(ctx, "params", runIDs)
+}
+
+// Tags returns the tags of the given runs: run id -> key -> value.
+func (s *Store) Tags(ctx context.Context, runIDs []int64) (map[int64]map[string]string, error) {
+	return s.kvOf(ctx, "tags", runIDs)
+}
+
+func (s *Store) kvOf(ctx context.Context, table string, runIDs []int64) (map[int64]map[string]string, error) {
+	out := map[int64]map[string]string{}
+	if len(runIDs) == 0 {
+		return out, nil
+	}
+	in, args := inList(runIDs)
+	rows, err := s.db.QueryContext(ctx, "SELECT run_id, key, value FROM "+table+" WHERE run_id IN "+in, args...)
+	if err != nil {
+		return nil, fmt.Errorf("read %s: %w", table, err)
+	}
+	defer rows.Close()
+	for rows.Next() {
+		var id int64
+		var k, v string
+		if err := rows.Scan(&id, &k, &v); err != nil {
+			return nil, fmt.Errorf("read %s: %w", table, err)
+		}
+		if out[id] == nil {
+			out[id] = map[string]string{}
+		}
+		out[id][k] = v
+	}
+	return out, rows.Err()
+}
+
+// inList builds "(?,?,…)" and its arguments for an IN clause.
+func inList(ids []int64) (string, []any) {
+	args := make([]any, len(ids))
+	for i, id := range ids {
+		args[i] = id
+	}
+	return "(?" + strings.Repeat(",?", len(ids)-1) + ")", args
+}
+
+// CommitRun is a run as the history shows it on its commit.
+type CommitRun struct {
+	ID     int64
+	Name   string
+	Status string
+	// Metric is the last value of the metric asked for; NaN when the run has none.
+	Metric float64
+}
+
+// RunsAtCommits returns the (not deleted) runs made at each of the given commits, with the last
+// value of metric for each.
+func (s *Store) RunsAtCommits(ctx context.Context, commits []string, metric string) (map[string][]CommitRun, error) {
+	out := map[string][]CommitRun{}
+	if len(commits) == 0 {
+		return out, nil
+	}
+	args := []any{metric}
+	for _, c := range commits {
+		args = append(args, c)
+	}
+	rows, err := s.db.QueryContext(ctx, `SELECT r.git_commit, r.id, r.name, r.status, s.last
+		FROM runs r LEFT JOIN metric_keys k ON k.name = ?
+		LEFT JOIN metric_summaries s ON s.run_id = r.id AND s.key_id = k.id
+		WHERE r.deleted_at IS NULL AND r.git_commit IN (?`+strings.Repeat(",?", len(commits)-1)+`)
+		ORDER BY r.id`, args...)
+	if err != nil {
+		return nil, fmt.Errorf("runs at commits: %w", err)
+	}
+	defer rows.Close()
+	for rows.Next() {
+		var c string
+		var r CommitRun
+		var v sql.NullFloat64
+		if err := rows.Scan(&c, &r.ID, &r.Name, &r.Status, &v); err != nil {
+			return nil, fmt.Errorf("runs at commits: %w", err)
+		}
+		r.Metric = floatOrNaN(v)
+		out[c] = append(out[c], r)
+	}
+	return out, rows.Err()
+}

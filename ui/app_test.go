@@ -1,0 +1,169 @@
+package ui
+
+import (
+	"fmt"
+	"strings"
+	"testing"
+	"time"
+
+	tea "charm.land/bubbletea/v2"
+	"github.com/charmbracelet/x/exp/golden"
+	"github.com/charmbracelet/x/exp/teatest/v2"
+
+	"github.com/mlwb/mlwb/store"
+	"github.com/mlwb/mlwb/ui/widget"
+)
+
+func newFixtureModel(t *testing.T, theme string, w, h int) (*Model, *store.Store) {
+	t.Helper()
+	p, s, _ := fixture(t)
+	m := New(Options{Store: s, Project: p, Theme: theme, Now: func() time.Time { return fixedNow }, Refresh: time.Hour})
+	m.Update(tea.WindowSizeMsg{Width: w, Height: h})
+	settle(t, m, m.Init())
+	return m, s
+}
+
+func press(m tea.Model, keys ...string) {
+	for _, k := range keys {
+		var msg tea.KeyPressMsg
+		switch k {
+		case "tab":
+			msg = tea.KeyPressMsg{Code: tea.KeyTab}
+		case "space":
+			msg = tea.KeyPressMsg{Code: tea.KeySpace, Text: " "}
+		default:
+			msg = tea.KeyPressMsg{Code: rune(k[0]), Text: k}
+		}
+		m.Update(msg)
+	}
+}
+
+// TestGoldenViews renders every tab, and the help overlay, at 80×24 and 120×40 in the dark and
+// mono themes. Run `go test ./ui -update` to rewrite them, and review the diff like code.
+func TestGoldenViews(t *testing.T) {
+	for _, size := range [][2]int{{80, 24}, {120, 40}} {
+		for _, theme := range []string{"dark", "mono"} {
+			m, _ := newFixtureModel(t, theme, size[0], size[1])
+			for i, e := range registry {
+				press(m, fmt.Sprint(i+1))
+				settle(t, m, nil)
+				t.Run(fmt.Sprintf("%s_%dx%d_%s", e.id, size[0], size[1], theme), func(t *testing.T) {
+					checkFrame(t, m.Render(), size[0], size[1])
+					golden.RequireEqual(t, m.Render())
+				})
+			}
+			press(m, "?")
+			t.Run(fmt.Sprintf("help_%dx%d_%s", size[0], size[1], theme), func(t *testing.T) {
+				checkFrame(t, m.Render(), size[0], size[1])
+				golden.RequireEqual(t, m.Render())
+			})
+		}
+	}
+}
+
+// checkFrame asserts the screen is exactly w×h cells, so nothing wraps or scrolls in a terminal.
+func checkFrame(t *testing.T, s string, w, h int) {
+	t.Helper()
+	lines := strings.Split(s, "\n")
+	if len(lines) != h {
+		t.Fatalf("%d lines, want %d", len(lines), h)
+	}
+	for i, l := range lines {
+		if got := widget.Width(l); got != w {
+			t.Fatalf("line %d is %d cells wide, want %d: %q", i, got, w, l)
+		}
+	}
+}
+
+func TestShowsWhatTheStoreKnows(t *testing.T) {
+	m, _ := newFixtureModel(t, "mono", 120, 40)
+	press(m, "2")
+	screen := m.Render()
+	for _, want := range []string{"baseline", "lr-0.1", "failed 2", "running", "0.96", "wine-cultivars",
+		"main@", "1 running", "2 finished", "1 failed"} {
+		if !strings.Contains(screen, want) {
+			t.Errorf("runs tab lacks %q:\n%s", want, screen)
+		}
+	}
+	press(m, "3")
+	if s := m.Render(); !strings.Contains(s, "Raise the learning rate") || !strings.Contains(s, "Ada Lovelace") {
+		t.Errorf("diff tab lacks the history:\n%s", s)
+	}
+	press(m, "1")
+	settle(t, m, nil)
+	if s := m.Render(); !strings.Contains(s, "9f2c4e1a") || !strings.Contains(s, "14.23") {
+		t.Errorf("data tab lacks the dataset and its rows:\n%s", s)
+	}
+}
+
+func TestResizeAndTooSmall(t *testing.T) {
+	m, _ := newFixtureModel(t, "dark", 80, 24)
+	for _, size := range [][2]int{{200, 60}, {80, 24}, {100, 30}} {
+		m.Update(tea.WindowSizeMsg{Width: size[0], Height: size[1]})
+		for i := range registry {
+			press(m, fmt.Sprint(i+1))
+			checkFrame(t, m.Render(), size[0], size[1])
+		}
+	}
+	m.Update(tea.WindowSizeMsg{Width: 30, Height: 6})
+	if s := m.Render(); !strings.Contains(s, "too small") {
+		t.Fatalf("no too-small message: %q", s)
+	}
+	checkFrame(t, m.Render(), 30, 6)
+}
+
+// TestMarksAndCompare marks two runs on the Runs tab and finds them compared on the Diff tab.
+func TestMarksAndCompare(t *testing.T) {
+	m, _ := newFixtureModel(t, "mono", 120, 40)
+	press(m, "2", "space", "space")
+	settle(t, m, nil)
+	press(m, "3")
+	settle(t, m, nil)
+	s := m.Render()
+	if !strings.Contains(s, "marked runs (2)") || !strings.Contains(s, "param lr") {
+		t.Fatalf("diff tab does not compare the marked runs:\n%s", s)
+	}
+}
+
+func TestThemeAndTabPersist(t *testing.T) {
+	p, s, _ := fixture(t)
+	m := New(Options{Store: s, Project: p, Now: func() time.Time { return fixedNow }, Refresh: time.Hour})
+	m.Update(tea.WindowSizeMsg{Width: 80, Height: 24})
+	_, cmd := m.Update(tea.KeyPressMsg{Code: '3', Text: "3"})
+	settle(t, m, cmd)
+	_, cmd = m.Update(tea.KeyPressMsg{Code: 'T', Text: "T"})
+	settle(t, m, cmd)
+	if m.ctx.Theme != "light" {
+		t.Fatalf("theme after T = %s, want light", m.ctx.Theme)
+	}
+	again := New(Options{Store: s, Project: p, Now: func() time.Time { return fixedNow }})
+	if again.active != 2 || again.ctx.Theme != "light" {
+		t.Fatalf("reopened on tab %d theme %s, want tab 2 and light", again.active, again.ctx.Theme)
+	}
+}
+
+// TestFlowSwitchTabsAndHelp drives the real program: tabs by number and tab key, help, quit.
+func TestFlowSwitchTabsAndHelp(t *testing.T) {
+	p, s, _ := fixture(t)
+	m := New(Options{Store: s, Project: p, Theme: "mono", Now: func() time.Time { return fixedNow }})
+	tm := teatest.NewTestModel(t, m, teatest.WithInitialTermSize(100, 30))
+	wait := func(want string) {
+		t.Helper()
+		teatest.WaitFor(t, tm.Output(), func(b []byte) bool { return strings.Contains(string(b), want) },
+			teatest.WithDuration(10*time.Second))
+	}
+	wait("wine.csv")
+	tm.Send(tea.KeyPressMsg{Code: '2', Text: "2"})
+	wait("lr-typo")
+	tm.Send(tea.KeyPressMsg{Code: tea.KeyTab})
+	wait("Raise the learning rate")
+	tm.Send(tea.KeyPressMsg{Code: '?', Text: "?"})
+	wait("Keys · Diff")
+	tm.Send(tea.KeyPressMsg{Code: tea.KeyEscape})
+	tm.Send(tea.KeyPressMsg{Code: 'q', Text: "q"})
+	tm.WaitFinished(t, teatest.WithFinalTimeout(10*time.Second))
+	final := tm.FinalModel(t).(*Model)
+	if final.active != 2 || final.showHelp {
+		t.Fatalf("final tab %d, help %v; want tab 2 (Diff) with help closed", final.active, final.showHelp)
+	}
+}

@@ -1,0 +1,280 @@
+// Package data is the Data tab: the project's datasets (declared in mlwb.yaml or recorded in the
+// store) with their versions, and the first rows of the selected one.
+package data
+
+import (
+	"context"
+	"encoding/csv"
+	"errors"
+	"fmt"
+	"io"
+	"os"
+	"path/filepath"
+	"strings"
+
+	"charm.land/bubbles/v2/key"
+	tea "charm.land/bubbletea/v2"
+
+	"github.com/mlwb/mlwb/store"
+	"github.com/mlwb/mlwb/ui/common"
+	"github.com/mlwb/mlwb/ui/widget"
+)
+
+// entry is one dataset in the list: from the config, the store, or both.
+type entry struct {
+	Name, Path, Target string
+	Declared           bool
+	Summary            *store.DatasetSummary
+}
+
+// Page is the Data tab.
+type Page struct {
+	ctx           *common.Context
+	keys          common.ListKeys
+	width, height int
+
+	entries []entry
+	cursor  int
+	err     error
+
+	preview     [][]string // header + first rows of the selected dataset
+	previewFor  string
+	previewErr  error
+	loadingList bool
+}
+
+// New returns the Data page.
+func New(ctx *common.Context) *Page { return &Page{ctx: ctx, keys: common.DefaultListKeys()} }
+
+// Title implements common.Page.
+func (p *Page) Title() string { return "Data" }
+
+// Capturing implements common.Page.
+func (p *Page) Capturing() bool { return false }
+
+// ShortHelp implements help.KeyMap.
+func (p *Page) ShortHelp() []key.Binding { return []key.Binding{p.keys.Down} }
+
+// FullHelp implements help.KeyMap.
+func (p *Page) FullHelp() [][]key.Binding {
+	return [][]key.Binding{{p.keys.Up, p.keys.Down, p.keys.Top, p.keys.Bottom}}
+}
+
+// SetSize implements common.Page.
+func (p *Page) SetSize(w, h int) { p.width, p.height = w, h }
+
+type listMsg struct {
+	entries []entry
+	err     error
+}
+
+type previewMsg struct {
+	path string
+	rows [][]string
+	err  error
+}
+
+// Init implements common.Page.
+func (p *Page) Init() tea.Cmd { return p.loadList() }
+
+func (p *Page) loadList() tea.Cmd {
+	p.loadingList = true
+	st, proj := p.ctx.Store, p.ctx.Project
+	return func() tea.Msg {
+		sums, err := st.ListDatasets(context.Background())
+		if err != nil {
+			return listMsg{err: err}
+		}
+		byName := map[string]*store.DatasetSummary{}
+		for i := range sums {
+			byName[sums[i].Name] = &sums[i]
+		}
+		var out []entry
+		if proj.Config != nil {
+			for _, d := range proj.Config.Datasets {
+				out = append(out, entry{Name: d.Name, Path: d.Path, Target: d.Target, Declared: true, Summary: byName[d.Name]})
+				delete(byName, d.Name)
+			}
+		}
+		for i := range sums {
+			if s, ok := byName[sums[i].Name]; ok {
+				out = append(out, entry{Name: s.Name, Path: s.Path, Target: s.Target, Summary: s})
+			}
+		}
+		return listMsg{entries: out}
+	}
+}
+
+// previewRows is how many data rows the preview reads.
+const previewRows = 200
+
+func (p *Page) loadPreview() tea.Cmd {
+	if p.cursor >= len(p.entries) {
+		return nil
+	}
+	e := p.entries[p.cursor]
+	path := e.Path
+	if !filepath.IsAbs(path) {
+		path = filepath.Join(p.ctx.Project.Root, path)
+	}
+	if path == p.previewFor {
+		return nil
+	}
+	p.previewFor = path
+	return func() tea.Msg {
+		rows, err := readHead(path, previewRows+1)
+		return previewMsg{path: path, rows: rows, err: err}
+	}
+}
+
+// readHead reads the first n records of a CSV or TSV file.
+func readHead(path string, n int) ([][]string, error) {
+	f, err := os.Open(path)
+	if err != nil {
+		return nil, err
+	}
+	defer f.Close()
+	r := csv.NewReader(f)
+	if strings.EqualFold(filepath.Ext(path), ".tsv") {
+		r.Comma = '\t'
+	}
+	r.FieldsPerRecord = -1
+	r.ReuseRecord = false
+	var out [][]string
+	for len(out) < n {
+		rec, err := r.Read()
+		if errors.Is(err, io.EOF) {
+			break
+		}
+		if err != nil {
+			return out, fmt.Errorf("%s: %w", path, err)
+		}
+		out = append(out, rec)
+	}
+	return out, nil
+}
+
+// Update implements common.Page.
+func (p *Page) Update(msg tea.Msg) (common.Page, tea.Cmd) {
+	switch msg := msg.(type) {
+	case listMsg:
+		p.loadingList = false
+		p.err = msg.err
+		if msg.err == nil {
+			p.entries = msg.entries
+			p.cursor = max(0, min(p.cursor, len(p.entries)-1))
+			return p, p.loadPreview()
+		}
+	case previewMsg:
+		if msg.path == p.previewFor {
+			p.preview, p.previewErr = msg.rows, msg.err
+		}
+	case common.TickMsg:
+		if !p.loadingList {
+			return p, p.loadList()
+		}
+	case tea.KeyPressMsg:
+		if c, ok := p.keys.Move(msg.String(), p.cursor, len(p.entries), 5); ok && c != p.cursor {
+			p.cursor = c
+			return p, p.loadPreview()
+		}
+	}
+	return p, nil
+}
+
+// View implements common.Page.
+func (p *Page) View() string {
+	st := &p.ctx.Styles
+	if p.err != nil {
+		return widget.Lines(st.Error.Render("cannot read datasets: "+p.err.Error()), p.width, p.height)
+	}
+	if len(p.entries) == 0 {
+		return widget.Lines(st.Muted.Render("No datasets yet: declare one under datasets: in mlwb.yaml."), p.width, p.height)
+	}
+	t := widget.Table{Columns: []widget.Column{
+		{Title: "dataset", Width: 10, Flex: true}, {Title: "path", Width: 16, Flex: true},
+		{Title: "rows", Width: 8, Right: true}, {Title: "cols", Width: 4, Right: true},
+		{Title: "size", Width: 7, Right: true}, {Title: "versions", Width: 8, Right: true},
+		{Title: "hash", Width: 8}, {Title: "target", Width: 10},
+	}}
+	t.SetWidth(p.width)
+	var b strings.Builder
+	b.WriteString(t.Header(st))
+	listH := min(len(p.entries), max(1, p.height/3))
+	for i := 0; i < listH; i++ {
+		e := p.entries[i]
+		rows, cols, size, versions, hash := "-", "-", "-", "0", "-"
+		if s := e.Summary; s != nil {
+			versions = fmt.Sprint(s.Versions)
+			if v := s.Latest; v != nil {
+				if v.Rows >= 0 {
+					rows = fmt.Sprint(v.Rows)
+				}
+				if v.Columns >= 0 {
+					cols = fmt.Sprint(v.Columns)
+				}
+				size, hash = bytesText(v.Size), v.ContentHash[:min(8, len(v.ContentHash))]
+			}
+		}
+		b.WriteByte('\n')
+		b.WriteString(t.Row(st, []widget.Cell{{Text: e.Name}, {Text: e.Path}, {Text: rows}, {Text: cols},
+			{Text: size}, {Text: versions}, {Text: hash}, {Text: e.Target}}, i == p.cursor))
+	}
+	b.WriteByte('\n')
+	b.WriteString(st.Muted.Render(strings.Repeat("─", p.width)))
+	b.WriteByte('\n')
+	b.WriteString(p.previewView(p.height - listH - 3))
+	return widget.Lines(b.String(), p.width, p.height)
+}
+
+// previewView draws the first rows of the selected dataset in h lines.
+func (p *Page) previewView(h int) string {
+	st := &p.ctx.Styles
+	if p.previewErr != nil && len(p.preview) == 0 {
+		return st.Error.Render(p.previewErr.Error())
+	}
+	if len(p.preview) == 0 || h < 2 {
+		return ""
+	}
+	header := p.preview[0]
+	widths := make([]int, len(header))
+	for _, rec := range p.preview[:min(len(p.preview), h)] {
+		for i := range widths {
+			if i < len(rec) {
+				widths[i] = max(widths[i], min(len(rec[i]), 16))
+			}
+		}
+	}
+	var cols []widget.Column
+	for i, name := range header {
+		cols = append(cols, widget.Column{Title: name, Width: max(widths[i], 3), Right: true})
+	}
+	t := widget.Table{Columns: cols}
+	t.SetWidth(p.width)
+	var b strings.Builder
+	b.WriteString(t.Header(st))
+	for _, rec := range p.preview[1:min(len(p.preview), h)] {
+		cells := make([]widget.Cell, len(rec))
+		for i, v := range rec {
+			cells[i] = widget.Cell{Text: v}
+		}
+		b.WriteByte('\n')
+		b.WriteString(t.Row(st, cells, false))
+	}
+	return b.String()
+}
+
+// bytesText formats a size: 11.2K, 3.4M, 1.2G.
+func bytesText(n int64) string {
+	f := float64(n)
+	for _, u := range []string{"B", "K", "M", "G", "T"} {
+		if f < 1024 || u == "T" {
+			if u == "B" {
+				return fmt.Sprintf("%d%s", n, u)
+			}
+			return fmt.Sprintf("%.1f%s", f, u)
+		}
+		f /= 1024
+	}
+	return fmt.Sprint(n)
+}

@@ -1,0 +1,348 @@
+// Package diff is the Diff tab: the git history with the runs made at each commit, and a
+// side-by-side of the params and metrics of the runs marked on the Runs tab.
+package diff
+
+import (
+	"context"
+	"fmt"
+	"math"
+	"sort"
+	"strings"
+
+	"charm.land/bubbles/v2/key"
+	tea "charm.land/bubbletea/v2"
+
+	"github.com/mlwb/mlwb/stages/versions"
+	"github.com/mlwb/mlwb/store"
+	"github.com/mlwb/mlwb/ui/common"
+	"github.com/mlwb/mlwb/ui/widget"
+)
+
+// historyPage is how many commits one load reads.
+const historyPage = 200
+
+// Page is the Diff tab.
+type Page struct {
+	ctx           *common.Context
+	keys          common.ListKeys
+	width, height int
+
+	commits []versions.Commit
+	runs    map[string][]store.CommitRun
+	cursor  int
+	err     error
+	loading bool
+
+	compare *comparison
+}
+
+// comparison is the marked runs' params and metrics.
+type comparison struct {
+	runs   []*store.Run
+	params map[int64]map[string]string
+	sums   map[int64][]store.Summary
+}
+
+// New returns the Diff page.
+func New(ctx *common.Context) *Page { return &Page{ctx: ctx, keys: common.DefaultListKeys()} }
+
+// Title implements common.Page.
+func (p *Page) Title() string { return "Diff" }
+
+// Capturing implements common.Page.
+func (p *Page) Capturing() bool { return false }
+
+// ShortHelp implements help.KeyMap.
+func (p *Page) ShortHelp() []key.Binding { return []key.Binding{p.keys.Down} }
+
+// FullHelp implements help.KeyMap.
+func (p *Page) FullHelp() [][]key.Binding {
+	return [][]key.Binding{{p.keys.Up, p.keys.Down, p.keys.PageUp, p.keys.PageDown, p.keys.Top, p.keys.Bottom}}
+}
+
+// SetSize implements common.Page.
+func (p *Page) SetSize(w, h int) { p.width, p.height = w, h }
+
+type historyMsg struct {
+	commits []versions.Commit
+	runs    map[string][]store.CommitRun
+	err     error
+}
+
+type compareMsg struct{ c *comparison }
+
+// Init implements common.Page.
+func (p *Page) Init() tea.Cmd { return tea.Batch(p.loadHistory(), p.loadCompare()) }
+
+func (p *Page) primary() string {
+	if cfg := p.ctx.Project.Config; cfg != nil {
+		return cfg.Metrics.Primary
+	}
+	return ""
+}
+
+func (p *Page) loadHistory() tea.Cmd {
+	if !p.ctx.Project.InGit {
+		return nil
+	}
+	p.loading = true
+	root, st, metric := p.ctx.Project.Root, p.ctx.Store, p.primary()
+	return func() tea.Msg {
+		commits, err := versions.Log(root, 0, historyPage)
+		if err != nil {
+			return historyMsg{err: err}
+		}
+		hashes := make([]string, len(commits))
+		for i, c := range commits {
+			hashes[i] = c.Hash
+		}
+		runs, err := st.RunsAtCommits(context.Background(), hashes, metric)
+		return historyMsg{commits: commits, runs: runs, err: err}
+	}
+}
+
+func (p *Page) loadCompare() tea.Cmd {
+	ids := make([]int64, 0, len(p.ctx.Marked))
+	for id := range p.ctx.Marked {
+		ids = append(ids, id)
+	}
+	sort.Slice(ids, func(i, j int) bool { return ids[i] < ids[j] })
+	st := p.ctx.Store
+	return func() tea.Msg {
+		if len(ids) < 2 {
+			return compareMsg{}
+		}
+		ctx := context.Background()
+		c := &comparison{}
+		for _, id := range ids {
+			r, err := st.GetRun(ctx, id)
+			if err != nil {
+				continue // deleted since it was marked
+			}
+			c.runs = append(c.runs, r)
+		}
+		var err error
+		if c.params, err = st.Params(ctx, ids); err != nil {
+			return compareMsg{}
+		}
+		if c.sums, err = st.Summaries(ctx, ids); err != nil {
+			return compareMsg{}
+		}
+		return compareMsg{c: c}
+	}
+}
+
+// Update implements common.Page.
+func (p *Page) Update(msg tea.Msg) (common.Page, tea.Cmd) {
+	switch msg := msg.(type) {
+	case historyMsg:
+		p.loading, p.err = false, msg.err
+		if msg.err == nil {
+			p.commits, p.runs = msg.commits, msg.runs
+			p.cursor = max(0, min(p.cursor, len(p.commits)-1))
+		}
+	case compareMsg:
+		p.compare = msg.c
+	case common.MarksChangedMsg:
+		return p, p.loadCompare()
+	case common.TickMsg:
+		if !p.loading {
+			return p, tea.Batch(p.loadHistory(), p.loadCompare())
+		}
+	case tea.KeyPressMsg:
+		if c, ok := p.keys.Move(msg.String(), p.cursor, len(p.commits), p.height/2); ok {
+			p.cursor = c
+		}
+	}
+	return p, nil
+}
+
+// View implements common.Page.
+func (p *Page) View() string {
+	st := &p.ctx.Styles
+	switch {
+	case !p.ctx.Project.InGit:
+		return widget.Lines(st.Muted.Render(p.ctx.Project.Root+" is not in a git repository: run `git init` and commit, "+
+			"and each run will record the exact code it ran."), p.width, p.height)
+	case p.err != nil:
+		return widget.Lines(st.Error.Render(p.err.Error()), p.width, p.height)
+	case len(p.commits) == 0 && !p.loading:
+		return widget.Lines(st.Muted.Render("No commits yet: commit your code and runs will be shown on their commits."), p.width, p.height)
+	}
+	cmpH := 0
+	if p.compare != nil {
+		cmpH = min(p.height/2, 4+p.compareRows())
+	}
+	histH := p.height - cmpH
+	var b strings.Builder
+	b.WriteString(p.historyView(histH))
+	if cmpH > 0 {
+		b.WriteByte('\n')
+		b.WriteString(p.compareView(cmpH))
+	}
+	return widget.Lines(b.String(), p.width, p.height)
+}
+
+func (p *Page) historyView(h int) string {
+	st := &p.ctx.Styles
+	t := widget.Table{Columns: []widget.Column{
+		{Title: " ", Width: 1}, {Title: "commit", Width: 7}, {Title: "when", Width: 9},
+		{Title: "author", Width: 12}, {Title: "runs", Width: 4, Right: true},
+		{Title: "best " + p.primary(), Width: max(9, len(p.primary())+5), Right: true},
+		{Title: "message", Width: 10, Flex: true},
+	}}
+	t.SetWidth(p.width)
+	var b strings.Builder
+	b.WriteString(t.Header(st))
+	rows := h - 1
+	top := max(0, p.cursor-rows+1)
+	now := p.ctx.Now()
+	for i := top; i < min(len(p.commits), top+rows); i++ {
+		c := p.commits[i]
+		graph := "●"
+		if c.Parents > 1 {
+			graph = "◆"
+		}
+		runs := p.runs[c.Hash]
+		best := math.NaN()
+		cfg := p.ctx.Project.Config
+		for _, r := range runs {
+			if cfg != nil && cfg.Metrics.Better(r.Metric, best) {
+				best = r.Metric
+			}
+		}
+		bestText, count := "", ""
+		if len(runs) > 0 {
+			count = fmt.Sprint(len(runs))
+			if !math.IsNaN(best) {
+				bestText = widget.Num(best)
+			}
+		}
+		accent := st.Accent
+		good := st.Good
+		b.WriteByte('\n')
+		b.WriteString(t.Row(st, []widget.Cell{{Text: graph, Style: &accent}, {Text: c.Short()},
+			{Text: widget.Ago(c.When, now)}, {Text: c.Author}, {Text: count, Style: &accent},
+			{Text: bestText, Style: &good}, {Text: c.Subject}}, i == p.cursor))
+	}
+	return b.String()
+}
+
+func (p *Page) compareRows() int {
+	keys := map[string]bool{}
+	for _, s := range p.compare.sums {
+		for _, m := range s {
+			keys[m.Key] = true
+		}
+	}
+	return len(differingParams(p.compare)) + len(keys)
+}
+
+// differingParams are the param keys whose values are not the same in every compared run.
+func differingParams(c *comparison) []string {
+	all := map[string]bool{}
+	for _, ps := range c.params {
+		for k := range ps {
+			all[k] = true
+		}
+	}
+	var out []string
+	for k := range all {
+		first, same := "", true
+		for i, r := range c.runs {
+			v, ok := c.params[r.ID][k]
+			if !ok {
+				v = "∅"
+			}
+			if i == 0 {
+				first = v
+			} else if v != first {
+				same = false
+			}
+		}
+		if !same {
+			out = append(out, k)
+		}
+	}
+	sort.Strings(out)
+	return out
+}
+
+// compareView draws differing params and every metric (last value) of the marked runs, the best
+// value of each metric in the good colour.
+func (p *Page) compareView(h int) string {
+	st := &p.ctx.Styles
+	c := p.compare
+	cols := []widget.Column{{Title: fmt.Sprintf("marked runs (%d)", len(c.runs)), Width: 16, Flex: true}}
+	for _, r := range c.runs {
+		cols = append(cols, widget.Column{Title: fmt.Sprintf("#%d %s", r.ID, r.Name), Width: 12, Right: true})
+	}
+	t := widget.Table{Columns: cols}
+	t.SetWidth(p.width)
+	lines := []string{st.Muted.Render(strings.Repeat("─", p.width)), t.Header(st)}
+	for _, k := range differingParams(c) {
+		cells := []widget.Cell{{Text: "param " + k}}
+		for _, r := range c.runs {
+			v, ok := c.params[r.ID][k]
+			if !ok {
+				v = "-"
+			}
+			cells = append(cells, widget.Cell{Text: v})
+		}
+		lines = append(lines, t.Row(st, cells, false))
+	}
+	metrics := map[string]map[int64]float64{}
+	for id, ss := range c.sums {
+		for _, s := range ss {
+			if metrics[s.Key] == nil {
+				metrics[s.Key] = map[int64]float64{}
+			}
+			metrics[s.Key][id] = s.Last
+		}
+	}
+	keys := make([]string, 0, len(metrics))
+	for k := range metrics {
+		keys = append(keys, k)
+	}
+	sort.Strings(keys)
+	good := st.Good
+	for _, k := range keys {
+		cells := []widget.Cell{{Text: k}}
+		best := p.bestOf(k, metrics[k])
+		for _, r := range c.runs {
+			v, ok := metrics[k][r.ID]
+			cell := widget.Cell{Text: "-"}
+			if ok {
+				cell.Text = widget.Num(v)
+				if v == best {
+					cell.Style = &good
+				}
+			}
+			cells = append(cells, cell)
+		}
+		lines = append(lines, t.Row(st, cells, false))
+	}
+	if len(lines) > h {
+		lines = lines[:h]
+	}
+	return strings.Join(lines, "\n")
+}
+
+// bestOf is the best value of a metric among the compared runs: by the configured direction for
+// the primary metric; for others, the lowest for names with "loss" or "error", else the highest.
+func (p *Page) bestOf(key string, vals map[int64]float64) float64 {
+	lower := strings.Contains(key, "loss") || strings.Contains(key, "err")
+	if cfg := p.ctx.Project.Config; cfg != nil && key == cfg.Metrics.Primary {
+		lower = cfg.Metrics.Direction == "min"
+	}
+	best := math.NaN()
+	for _, v := range vals {
+		if math.IsNaN(v) {
+			continue
+		}
+		if math.IsNaN(best) || (lower && v < best) || (!lower && v > best) {
+			best = v
+		}
+	}
+	return best
+}

@@ -1,0 +1,426 @@
+// Package runs is the Runs tab: the runs the store knows, paged so that 10,000 runs open as fast
+// as ten, with status, timing, commit, params and the primary metric, and marks for Diff and Live.
+package runs
+
+import (
+	"context"
+	"fmt"
+	"math"
+	"sort"
+	"strings"
+
+	"charm.land/bubbles/v2/key"
+	tea "charm.land/bubbletea/v2"
+	"charm.land/lipgloss/v2"
+
+	"github.com/mlwb/mlwb/store"
+	"github.com/mlwb/mlwb/ui/common"
+	"github.com/mlwb/mlwb/ui/widget"
+)
+
+// keyMap is the Runs page's own keys.
+type keyMap struct {
+	common.ListKeys
+	Mark, Sort, Reverse, Status key.Binding
+}
+
+func defaultKeys() keyMap {
+	return keyMap{
+		ListKeys: common.DefaultListKeys(),
+		Mark:     key.NewBinding(key.WithKeys("space"), key.WithHelp("space", "mark for diff/live")),
+		Sort:     key.NewBinding(key.WithKeys("s"), key.WithHelp("s", "sort column")),
+		Reverse:  key.NewBinding(key.WithKeys("r"), key.WithHelp("r", "reverse sort")),
+		Status:   key.NewBinding(key.WithKeys("f"), key.WithHelp("f", "filter status")),
+	}
+}
+
+// sortOrders are the store orders the s key cycles through.
+var sortOrders = []string{"created", "name", "status", "duration"}
+
+// statusFilters are the filters the f key cycles through (nil = all).
+var statusFilters = [][]string{nil, {store.StatusRunning}, {store.StatusFinished},
+	{store.StatusFailed, store.StatusKilled, store.StatusLost}}
+
+// Page is the Runs tab.
+type Page struct {
+	ctx    *common.Context
+	keys   keyMap
+	table  widget.Table
+	width  int
+	height int
+
+	total   int // runs matching the filter
+	offset  int // index of rows[0] among all matching runs
+	rows    []*store.Run
+	params  map[int64]map[string]string
+	sums    map[int64][]store.Summary
+	cursor  int // index among all matching runs
+	order   int
+	asc     bool
+	filter  int
+	loading bool
+	err     error
+	gen     int // load generation: a stale load's result is dropped
+}
+
+// New returns the Runs page.
+func New(ctx *common.Context) *Page {
+	return &Page{ctx: ctx, keys: defaultKeys()}
+}
+
+// Title implements common.Page.
+func (p *Page) Title() string { return "Runs" }
+
+// Capturing implements common.Page.
+func (p *Page) Capturing() bool { return false }
+
+// ShortHelp implements help.KeyMap.
+func (p *Page) ShortHelp() []key.Binding {
+	return []key.Binding{p.keys.Down, p.keys.Mark, p.keys.Sort, p.keys.Status}
+}
+
+// FullHelp implements help.KeyMap.
+func (p *Page) FullHelp() [][]key.Binding {
+	return [][]key.Binding{
+		{p.keys.Up, p.keys.Down, p.keys.PageUp, p.keys.PageDown, p.keys.Top, p.keys.Bottom},
+		{p.keys.Mark, p.keys.Sort, p.keys.Reverse, p.keys.Status},
+	}
+}
+
+// listRows is how many table rows fit: the page minus header and the detail panel.
+func (p *Page) listRows() int {
+	return max(1, p.height-1-p.detailHeight())
+}
+
+func (p *Page) detailHeight() int {
+	if p.height < 14 {
+		return 0
+	}
+	return min(8, p.height/3)
+}
+
+// SetSize implements common.Page.
+func (p *Page) SetSize(w, h int) {
+	p.width, p.height = w, h
+	p.layoutColumns()
+}
+
+// Init implements common.Page.
+func (p *Page) Init() tea.Cmd { return p.load() }
+
+// loadedMsg carries one page of runs.
+type loadedMsg struct {
+	gen    int
+	total  int
+	offset int
+	rows   []*store.Run
+	params map[int64]map[string]string
+	sums   map[int64][]store.Summary
+	err    error
+}
+
+// window is how many runs a load fetches around the cursor: a few screens, never all.
+func (p *Page) window() int { return max(3*p.listRows(), 60) }
+
+// load fetches the page of runs around the cursor in the background.
+func (p *Page) load() tea.Cmd {
+	p.gen++
+	gen, st := p.gen, p.ctx.Store
+	q := store.RunQuery{Statuses: statusFilters[p.filter], OrderBy: sortOrders[p.order], Asc: p.asc,
+		Limit: p.window(), Offset: max(0, p.cursor-p.window()/3)}
+	p.loading = true
+	return func() tea.Msg { return fetch(st, gen, q) }
+}
+
+func fetch(st *store.Store, gen int, q store.RunQuery) tea.Msg {
+	ctx := context.Background()
+	m := loadedMsg{gen: gen, offset: q.Offset}
+	counts, err := st.CountRuns(ctx)
+	if err != nil {
+		return loadedMsg{gen: gen, err: err}
+	}
+	if len(q.Statuses) == 0 {
+		for _, n := range counts {
+			m.total += n
+		}
+	} else {
+		for _, s := range q.Statuses {
+			m.total += counts[s]
+		}
+	}
+	if m.rows, err = st.ListRuns(ctx, q); err != nil {
+		return loadedMsg{gen: gen, err: err}
+	}
+	ids := make([]int64, len(m.rows))
+	for i, r := range m.rows {
+		ids[i] = r.ID
+	}
+	if m.params, err = st.Params(ctx, ids); err != nil {
+		return loadedMsg{gen: gen, err: err}
+	}
+	if m.sums, err = st.Summaries(ctx, ids); err != nil {
+		return loadedMsg{gen: gen, err: err}
+	}
+	return m
+}
+
+// Update implements common.Page.
+func (p *Page) Update(msg tea.Msg) (common.Page, tea.Cmd) {
+	switch msg := msg.(type) {
+	case loadedMsg:
+		if msg.gen != p.gen {
+			return p, nil
+		}
+		p.loading, p.err = false, msg.err
+		if msg.err == nil {
+			p.total, p.offset, p.rows, p.params, p.sums = msg.total, msg.offset, msg.rows, msg.params, msg.sums
+			p.cursor = max(0, min(p.cursor, p.total-1))
+			p.layoutColumns()
+		}
+	case common.TickMsg:
+		if !p.loading {
+			return p, p.load()
+		}
+	case tea.KeyPressMsg:
+		return p, p.onKey(msg)
+	}
+	return p, nil
+}
+
+func (p *Page) onKey(msg tea.KeyPressMsg) tea.Cmd {
+	k := msg.String()
+	if c, ok := p.keys.Move(k, p.cursor, p.total, p.listRows()); ok {
+		p.cursor = c
+		if p.cursor < p.offset || p.cursor >= p.offset+len(p.rows) {
+			return p.load()
+		}
+		return nil
+	}
+	switch {
+	case key.Matches(msg, p.keys.Mark):
+		if r := p.selected(); r != nil {
+			if p.ctx.Marked[r.ID] {
+				delete(p.ctx.Marked, r.ID)
+			} else {
+				p.ctx.Marked[r.ID] = true
+			}
+			p.cursor = min(p.cursor+1, p.total-1)
+			return func() tea.Msg { return common.MarksChangedMsg{} }
+		}
+	case key.Matches(msg, p.keys.Sort):
+		p.order = (p.order + 1) % len(sortOrders)
+		p.asc = sortOrders[p.order] == "name"
+		p.cursor = 0
+		return p.load()
+	case key.Matches(msg, p.keys.Reverse):
+		p.asc = !p.asc
+		p.cursor = 0
+		return p.load()
+	case key.Matches(msg, p.keys.Status):
+		p.filter = (p.filter + 1) % len(statusFilters)
+		p.cursor = 0
+		return p.load()
+	}
+	return nil
+}
+
+// selected is the run under the cursor, when it is loaded.
+func (p *Page) selected() *store.Run {
+	i := p.cursor - p.offset
+	if i < 0 || i >= len(p.rows) {
+		return nil
+	}
+	return p.rows[i]
+}
+
+// paramKeys are the params shown as columns: the config's params in their order, then any other
+// param that differs between loaded runs.
+func (p *Page) paramKeys() []string {
+	var keys []string
+	seen := map[string]bool{}
+	if cfg := p.ctx.Project.Config; cfg != nil {
+		for _, k := range cfg.Train.ParamOrder {
+			keys, seen[k] = append(keys, k), true
+		}
+	}
+	var extra []string
+	for _, ps := range p.params {
+		for k := range ps {
+			if !seen[k] {
+				seen[k] = true
+				extra = append(extra, k)
+			}
+		}
+	}
+	sort.Strings(extra)
+	return append(keys, extra...)
+}
+
+func (p *Page) primary() string {
+	if cfg := p.ctx.Project.Config; cfg != nil && cfg.Metrics.Primary != "" {
+		return cfg.Metrics.Primary
+	}
+	return ""
+}
+
+func (p *Page) layoutColumns() {
+	cols := []widget.Column{
+		{Title: " ", Width: 1},
+		{Title: "#", Width: 4, Right: true},
+		{Title: "status", Width: 8},
+		{Title: "name", Width: 10, Flex: true},
+		{Title: "started", Width: 9},
+		{Title: "took", Width: 6, Right: true},
+		{Title: "commit", Width: 8},
+	}
+	if m := p.primary(); m != "" {
+		cols = append(cols, widget.Column{Title: m, Width: max(8, min(len(m), 14)), Right: true},
+			widget.Column{Title: "best", Width: 7, Right: true})
+	}
+	for _, k := range p.paramKeys() {
+		cols = append(cols, widget.Column{Title: k, Width: max(6, min(len(k), 10)), Right: true})
+	}
+	p.table.Columns = cols
+	p.table.SetWidth(p.width)
+}
+
+// View implements common.Page.
+func (p *Page) View() string {
+	st := &p.ctx.Styles
+	if p.err != nil {
+		return widget.Lines(st.Error.Render("cannot read runs: "+p.err.Error()), p.width, p.height)
+	}
+	if p.total == 0 && !p.loading {
+		msg := st.Muted.Render("No runs yet. Start one with `mlwb run -- python train.py`, or try `mlwb demo`.")
+		return widget.Lines(msg, p.width, p.height)
+	}
+	var b strings.Builder
+	b.WriteString(p.table.Header(st))
+	n := p.listRows()
+	top := p.scrollTop(n)
+	keys := p.paramKeys()
+	for i := top; i < top+n; i++ {
+		b.WriteByte('\n')
+		j := i - p.offset
+		if i >= p.total || j < 0 || j >= len(p.rows) {
+			b.WriteString(widget.Fit("", p.width))
+			continue
+		}
+		b.WriteString(p.table.Row(st, p.cells(p.rows[j], keys), i == p.cursor))
+	}
+	if h := p.detailHeight(); h > 0 {
+		b.WriteByte('\n')
+		b.WriteString(p.detail(h))
+	}
+	return widget.Lines(b.String(), p.width, p.height)
+}
+
+// scrollTop keeps the cursor on screen, a third of the way down when it jumps.
+func (p *Page) scrollTop(n int) int {
+	top := max(0, p.cursor-n+1)
+	if p.cursor < top+n && p.cursor >= top {
+		return max(0, min(top, p.total-n))
+	}
+	return max(0, p.cursor-n/3)
+}
+
+func (p *Page) cells(r *store.Run, keys []string) []widget.Cell {
+	st := &p.ctx.Styles
+	now := p.ctx.Now()
+	mark := " "
+	if p.ctx.Marked[r.ID] {
+		mark = "●"
+	}
+	status := st.Status(r.Status)
+	marked := st.Marked
+	commit := "-"
+	if r.GitCommit != "" {
+		commit = r.GitCommit[:min(7, len(r.GitCommit))]
+		if r.GitDirty {
+			commit += "*"
+		}
+	}
+	statusText := r.Status
+	if r.Status == store.StatusFailed && r.ExitCode != nil {
+		statusText = fmt.Sprintf("failed %d", *r.ExitCode)
+	}
+	cells := []widget.Cell{
+		{Text: mark, Style: &marked},
+		{Text: fmt.Sprint(r.ID)},
+		{Text: statusText, Style: &status},
+		{Text: r.Name},
+		{Text: widget.Ago(r.Started, now)},
+		{Text: widget.Duration(r.Duration(now))},
+		{Text: commit},
+	}
+	if m := p.primary(); m != "" {
+		last, best := "-", "-"
+		for _, s := range p.sums[r.ID] {
+			if s.Key == m {
+				last = widget.Num(s.Last)
+				b := s.Max
+				if cfg := p.ctx.Project.Config; cfg != nil && cfg.Metrics.Direction == "min" {
+					b = s.Min
+				}
+				if !math.IsNaN(b) {
+					best = widget.Num(b)
+				}
+			}
+		}
+		cells = append(cells, widget.Cell{Text: last}, widget.Cell{Text: best})
+	}
+	for _, k := range keys {
+		v, ok := p.params[r.ID][k]
+		if !ok {
+			v = "-"
+		}
+		cells = append(cells, widget.Cell{Text: v})
+	}
+	return cells
+}
+
+// detail is the panel under the table: the selected run's command, params and every metric.
+func (p *Page) detail(h int) string {
+	st := &p.ctx.Styles
+	r := p.selected()
+	if r == nil {
+		return ""
+	}
+	rule := st.Muted.Render(strings.Repeat("─", p.width))
+	lines := []string{rule}
+	title := st.Title.Render(fmt.Sprintf("run %d %s", r.ID, r.Name)) + st.Muted.Render("  "+r.UUID[:min(8, len(r.UUID))]+"  $ "+strings.Join(r.Command, " "))
+	lines = append(lines, title)
+	if r.ExitCode != nil && *r.ExitCode != 0 {
+		lines = append(lines, st.Bad.Render(fmt.Sprintf("exited with code %d", *r.ExitCode))+st.Muted.Render("  log: "+r.LogPath))
+	}
+	sums := p.sums[r.ID]
+	var parts []string
+	for _, s := range sums {
+		parts = append(parts, st.Muted.Render(s.Key+" ")+widget.Num(s.Last)+
+			st.Muted.Render(fmt.Sprintf(" [%s…%s] ×%d", widget.Num(s.Min), widget.Num(s.Max), s.Count)))
+	}
+	lines = append(lines, wrapJoin(parts, "  ", p.width)...)
+	return widget.Lines(strings.Join(lines, "\n"), p.width, h)
+}
+
+// wrapJoin joins styled parts with sep into lines no wider than w.
+func wrapJoin(parts []string, sep string, w int) []string {
+	var out []string
+	cur := ""
+	for _, part := range parts {
+		if cur == "" {
+			cur = part
+			continue
+		}
+		if lipgloss.Width(cur)+len(sep)+lipgloss.Width(part) > w {
+			out = append(out, cur)
+			cur = part
+			continue
+		}
+		cur += sep + part
+	}
+	if cur != "" {
+		out = append(out, cur)
+	}
+	return out
+}
