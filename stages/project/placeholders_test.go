@@ -10,8 +10,8 @@ func TestPlaceholders(t *testing.T) {
 	cases := map[string][]string{
 		"python t.py --lr {lr} --epochs {epochs} --lr2 {lr}": {"lr", "epochs"},
 		"echo ${HOME} {a}{b} {} {x,y} {1x} {model.lr}":       {"a", "b", "model.lr"},
-		"{run_dir}/out":                                       {"run_dir"},
-		"no placeholders":                                     nil,
+		"{run_dir}/out":   {"run_dir"},
+		"no placeholders": nil,
 	}
 	for cmd, want := range cases {
 		if got := Placeholders(cmd); !reflect.DeepEqual(got, want) {
