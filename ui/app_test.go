@@ -7,6 +7,7 @@ import (
 	"time"
 
 	tea "charm.land/bubbletea/v2"
+	"github.com/charmbracelet/x/ansi"
 	"github.com/charmbracelet/x/exp/golden"
 	"github.com/charmbracelet/x/exp/teatest/v2"
 
@@ -23,7 +24,9 @@ func newFixtureModel(t *testing.T, theme string, w, h int) (*Model, *store.Store
 	return m, s
 }
 
-func press(m tea.Model, keys ...string) {
+// press types keys into m, settling the commands each key leads to.
+func press(t *testing.T, m tea.Model, keys ...string) {
+	t.Helper()
 	for _, k := range keys {
 		var msg tea.KeyPressMsg
 		switch k {
@@ -34,7 +37,8 @@ func press(m tea.Model, keys ...string) {
 		default:
 			msg = tea.KeyPressMsg{Code: rune(k[0]), Text: k}
 		}
-		m.Update(msg)
+		_, cmd := m.Update(msg)
+		settle(t, m, cmd)
 	}
 }
 
@@ -45,14 +49,14 @@ func TestGoldenViews(t *testing.T) {
 		for _, theme := range []string{"dark", "mono"} {
 			m, _ := newFixtureModel(t, theme, size[0], size[1])
 			for i, e := range registry {
-				press(m, fmt.Sprint(i+1))
+				press(t, m, fmt.Sprint(i+1))
 				settle(t, m, nil)
 				t.Run(fmt.Sprintf("%s_%dx%d_%s", e.id, size[0], size[1], theme), func(t *testing.T) {
 					checkFrame(t, m.Render(), size[0], size[1])
 					golden.RequireEqual(t, m.Render())
 				})
 			}
-			press(m, "?")
+			press(t, m, "?")
 			t.Run(fmt.Sprintf("help_%dx%d_%s", size[0], size[1], theme), func(t *testing.T) {
 				checkFrame(t, m.Render(), size[0], size[1])
 				golden.RequireEqual(t, m.Render())
@@ -77,21 +81,21 @@ func checkFrame(t *testing.T, s string, w, h int) {
 
 func TestShowsWhatTheStoreKnows(t *testing.T) {
 	m, _ := newFixtureModel(t, "mono", 120, 40)
-	press(m, "2")
-	screen := m.Render()
+	press(t, m, "2")
+	screen := ansi.Strip(m.Render())
 	for _, want := range []string{"baseline", "lr-0.1", "failed 2", "running", "0.96", "wine-cultivars",
 		"main@", "1 running", "2 finished", "1 failed"} {
 		if !strings.Contains(screen, want) {
 			t.Errorf("runs tab lacks %q:\n%s", want, screen)
 		}
 	}
-	press(m, "3")
-	if s := m.Render(); !strings.Contains(s, "Raise the learning rate") || !strings.Contains(s, "Ada Lovelace") {
+	press(t, m, "3")
+	if s := ansi.Strip(m.Render()); !strings.Contains(s, "Raise the learning rate") || !strings.Contains(s, "Ada Lovelace") {
 		t.Errorf("diff tab lacks the history:\n%s", s)
 	}
-	press(m, "1")
+	press(t, m, "1")
 	settle(t, m, nil)
-	if s := m.Render(); !strings.Contains(s, "9f2c4e1a") || !strings.Contains(s, "14.23") {
+	if s := ansi.Strip(m.Render()); !strings.Contains(s, "9f2c4e1a") || !strings.Contains(s, "14.23") {
 		t.Errorf("data tab lacks the dataset and its rows:\n%s", s)
 	}
 }
@@ -101,7 +105,7 @@ func TestResizeAndTooSmall(t *testing.T) {
 	for _, size := range [][2]int{{200, 60}, {80, 24}, {100, 30}} {
 		m.Update(tea.WindowSizeMsg{Width: size[0], Height: size[1]})
 		for i := range registry {
-			press(m, fmt.Sprint(i+1))
+			press(t, m, fmt.Sprint(i+1))
 			checkFrame(t, m.Render(), size[0], size[1])
 		}
 	}
@@ -115,11 +119,11 @@ func TestResizeAndTooSmall(t *testing.T) {
 // TestMarksAndCompare marks two runs on the Runs tab and finds them compared on the Diff tab.
 func TestMarksAndCompare(t *testing.T) {
 	m, _ := newFixtureModel(t, "mono", 120, 40)
-	press(m, "2", "space", "space")
+	press(t, m, "2", "space", "space")
 	settle(t, m, nil)
-	press(m, "3")
+	press(t, m, "3")
 	settle(t, m, nil)
-	s := m.Render()
+	s := ansi.Strip(m.Render())
 	if !strings.Contains(s, "marked runs (2)") || !strings.Contains(s, "param lr") {
 		t.Fatalf("diff tab does not compare the marked runs:\n%s", s)
 	}

@@ -2,6 +2,7 @@ package ui
 
 import (
 	"context"
+	"fmt"
 	"os"
 	"path/filepath"
 	"testing"
@@ -95,8 +96,8 @@ func fixture(t *testing.T) (*project.Project, *store.Store, []string) {
 		{"lr-typo", store.StatusFailed, 1, "-0.5", 25 * time.Hour, 2 * time.Second, nil},
 		{"lr-0.3", store.StatusRunning, 1, "0.3", 3 * time.Minute, 0, []float64{0.8, 0.9}},
 	}
-	for _, sp := range specs {
-		r := &store.Run{UUID: "0123456789abcdef0123456789abcd" + sp.name[:2], Name: sp.name, Status: sp.status,
+	for i, sp := range specs {
+		r := &store.Run{UUID: fmt.Sprintf("0123456789abcdef0123456789abcd%02d", i), Name: sp.name, Status: sp.status,
 			Command: []string{"mlwb", "demo-train", "--lr", sp.lr}, GitCommit: commits[sp.commit], GitBranch: "main",
 			Created: fixedNow.Add(-sp.startAgo), Started: fixedNow.Add(-sp.startAgo)}
 		if sp.took > 0 {
@@ -160,7 +161,7 @@ func settle(t *testing.T, m tea.Model, cmd tea.Cmd) {
 				m, next = m.Update(msg)
 				run(next)
 			}
-		case <-time.After(500 * time.Millisecond):
+		case <-time.After(3 * time.Second):
 			return // what is left is waiting on a tick or the terminal
 		}
 	}
