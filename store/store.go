@@ -14,10 +14,9 @@ import (
 	"io"
 	"net/url"
 	"os"
-	"strings"
 	"sync"
 
-	_ "github.com/mattn/go-sqlite3" // registers the "sqlite3" driver
+	"github.com/mattn/go-sqlite3"
 )
 
 // ErrNewerSchema is returned by Open for a database written by a newer mlwb; the file is left untouched.
@@ -142,13 +141,10 @@ func integrityProbe(db *sql.DB) error {
 }
 
 // isBusy reports whether err is SQLite's "database is locked/busy", which a writer waits out.
-// It reads the message (the driver's SQLITE_BUSY and SQLITE_LOCKED texts) so that this package
-// also type-checks without cgo.
 func isBusy(err error) bool {
-	if err == nil {
-		return false
+	var se sqlite3.Error
+	if errors.As(err, &se) {
+		return se.Code == sqlite3.ErrBusy || se.Code == sqlite3.ErrLocked
 	}
-	m := err.Error()
-	return strings.Contains(m, "database is locked") || strings.Contains(m, "database is busy") ||
-		strings.Contains(m, "database table is locked")
+	return false
 }
