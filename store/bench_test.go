@@ -4,6 +4,7 @@ import (
 	"context"
 	"fmt"
 	"path/filepath"
+	"strings"
 	"testing"
 	"time"
 )
@@ -27,8 +28,9 @@ func BenchmarkWriteMetrics(b *testing.B) {
 	step := int64(0)
 	b.ResetTimer()
 	for i := 0; i < b.N; i++ {
+		now := time.Now().UnixMilli() // one clock read per batch: a logged line's points share a time
 		for j := range pts {
-			pts[j] = Point{RunID: r.ID, Key: keys[j%4], Step: step, Time: time.Now().UnixMilli(), Value: float64(j)}
+			pts[j] = Point{RunID: r.ID, Key: keys[j%4], Step: step, Time: now + int64(j/4), Value: float64(j)}
 			if j%4 == 3 {
 				step++
 			}
@@ -52,4 +54,53 @@ func BenchmarkEightProcessWriters(b *testing.B) {
 		runWriters(b, path, 8, 50, 1000)
 	}
 	b.ReportMetric(float64(b.N*8*50*1000)/b.Elapsed().Seconds(), "points/s")
+}
+
+// BenchmarkRowPerPointBaseline is the peer the chunked layout is measured against on the same
+// machine in the same run: a row per point in a table with a series index (MLflow's layout, and
+// mlwb's schema version 1), written with 200-row multi-row INSERTs through the same driver.
+func BenchmarkRowPerPointBaseline(b *testing.B) {
+	s, err := Open(filepath.Join(b.TempDir(), "state.db"))
+	if err != nil {
+		b.Fatal(err)
+	}
+	defer s.Close()
+	ctx := context.Background()
+	if _, err := s.db.Exec(`CREATE TABLE points (run_id INTEGER NOT NULL, key_id INTEGER NOT NULL,
+		step INTEGER NOT NULL, ts INTEGER NOT NULL, value REAL);
+		CREATE INDEX points_series ON points(run_id, key_id, step)`); err != nil {
+		b.Fatal(err)
+	}
+	const batch, perInsert = 10000, 200
+	q := "INSERT INTO points VALUES (?,?,?,?,?)" + strings.Repeat(",(?,?,?,?,?)", perInsert-1)
+	args := make([]any, 0, perInsert*5)
+	step := int64(0)
+	b.ResetTimer()
+	for i := 0; i < b.N; i++ {
+		now := time.Now().UnixMilli()
+		err := s.writeTx(ctx, func(tx *Tx) error {
+			stmt, err := tx.PrepareContext(ctx, q)
+			if err != nil {
+				return err
+			}
+			defer stmt.Close()
+			for j := 0; j < batch; j += perInsert {
+				args = args[:0]
+				for k := j; k < j+perInsert; k++ {
+					args = append(args, 1, k%4, step, now+int64(k/4), float64(k))
+					if k%4 == 3 {
+						step++
+					}
+				}
+				if _, err := stmt.ExecContext(ctx, args...); err != nil {
+					return err
+				}
+			}
+			return nil
+		})
+		if err != nil {
+			b.Fatal(err)
+		}
+	}
+	b.ReportMetric(float64(b.N*batch)/b.Elapsed().Seconds(), "points/s")
 }

@@ -49,6 +49,11 @@ func (s *Store) migrate(ctx context.Context) error {
 			if _, err := tx.ExecContext(ctx, migrations[i]); err != nil {
 				return fmt.Errorf("migration %d: %w", i+1, err)
 			}
+			if step := goSteps[i+1]; step != nil {
+				if err := step(ctx, tx); err != nil {
+					return fmt.Errorf("migration %d: %w", i+1, err)
+				}
+			}
 		}
 		if v < len(migrations) {
 			// PRAGMA takes no bound parameters; the value is our own integer.

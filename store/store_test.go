@@ -288,7 +288,8 @@ func TestMetricSummariesMatchPoints(t *testing.T) {
 	}
 }
 
-// TestLargeBatchCrossesInsertChunks writes a count that is not a multiple of rowsPerInsert.
+// TestLargeBatchCrossesInsertChunks writes series longer than one chunk, with a count that is not a
+// multiple of it, and reads every point back in order.
 func TestLargeBatchCrossesInsertChunks(t *testing.T) {
 	s := openTemp(t)
 	ctx := context.Background()
@@ -296,23 +297,40 @@ func TestLargeBatchCrossesInsertChunks(t *testing.T) {
 	if err := s.CreateRun(ctx, r, nil, nil); err != nil {
 		t.Fatal(err)
 	}
-	n := rowsPerInsert*3 + 17
+	n := 2*(maxChunkPoints*2) + 17
 	pts := make([]Point, n)
 	sum := 0.0
 	for i := range pts {
-		pts[i] = Point{RunID: r.ID, Key: []string{"a", "b"}[i%2], Step: int64(i / 2), Value: float64(i)}
+		pts[i] = Point{RunID: r.ID, Key: []string{"a", "b"}[i%2], Step: int64(i / 2), Time: int64(1e12) + int64(i), Value: float64(i)}
 		sum += float64(i)
 	}
 	if err := s.WriteMetrics(ctx, pts); err != nil {
 		t.Fatal(err)
 	}
-	var count int
-	var total float64
-	if err := s.db.QueryRow("SELECT count(*), sum(value) FROM metric_points").Scan(&count, &total); err != nil {
+	var chunks int
+	if err := s.db.QueryRow("SELECT count(*) FROM metric_chunks").Scan(&chunks); err != nil {
 		t.Fatal(err)
 	}
+	if chunks != 6 { // each key: 4096 + 4096 + 8 or 9 points
+		t.Fatalf("%d chunks, want 6", chunks)
+	}
+	count, total := 0, 0.0
+	for k, key := range []string{"a", "b"} {
+		h, err := s.History(ctx, r.ID, key)
+		if err != nil {
+			t.Fatal(err)
+		}
+		for j, p := range h {
+			i := 2*j + k
+			if p.Step != int64(j) || p.Time != int64(1e12)+int64(i) || p.Value != float64(i) || p.Key != key || p.RunID != r.ID {
+				t.Fatalf("%s point %d = %+v", key, j, p)
+			}
+			total += p.Value
+		}
+		count += len(h)
+	}
 	if count != n || total != sum {
-		t.Fatalf("stored %d points summing %v, want %d summing %v", count, total, n, sum)
+		t.Fatalf("read %d points summing %v, want %d summing %v", count, total, n, sum)
 	}
 }
 
