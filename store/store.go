@@ -48,7 +48,6 @@ func dsn(path string, readOnly bool) string {
 		q.Set("_synchronous", "NORMAL")
 		q.Set("_txlock", "immediate")
 	}
-	q.Set("_cache_size", "-32768")
 	q.Set("_busy_timeout", "5000")
 	q.Set("_foreign_keys", "on")
 	u.RawQuery = q.Encode()

@@ -42,11 +42,15 @@ func press(t *testing.T, m tea.Model, keys ...string) {
 	}
 }
 
-// TestGoldenViews renders every tab, and the help overlay, at 80×24 and 120×40 in the dark and
-// mono themes. Run `go test ./ui -update` to rewrite them, and review the diff like code.
+// TestGoldenViews renders every tab, and the help overlay, at 80×24 and 120×40 in the dark,
+// light and mono themes, and at 200×60 in dark. Run `go test ./ui -update` to rewrite them, and review the diff like code.
 func TestGoldenViews(t *testing.T) {
-	for _, size := range [][2]int{{80, 24}, {120, 40}} {
-		for _, theme := range []string{"dark", "mono"} {
+	for _, size := range [][2]int{{80, 24}, {120, 40}, {200, 60}} {
+		themes := []string{"dark", "light", "mono"}
+		if size[0] == 200 {
+			themes = themes[:1]
+		}
+		for _, theme := range themes {
 			m, _ := newFixtureModel(t, theme, size[0], size[1])
 			for i, e := range registry {
 				press(t, m, fmt.Sprint(i+1))

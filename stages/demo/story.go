@@ -55,36 +55,36 @@ labels: [ok, suspicious, mislabelled]
 }
 
 func storySteps(exe string) []storyStep {
-	cmd1 := "demo-train --data {data} --target cultivar --lr {lr} --epochs {epochs} --predictions {run_dir}/predictions.csv"
-	cmd3 := "demo-train --data {data} --target cultivar --lr {lr} --epochs {epochs} --l2 {l2} --predictions {run_dir}/predictions.csv"
+	cmd1 := "demo-train --data {data} --target cultivar --lr {lr} --epochs {epochs} --seed {seed} --predictions {run_dir}/predictions.csv"
+	cmd3 := "demo-train --data {data} --target cultivar --lr {lr} --epochs {epochs} --l2 {l2} --seed {seed} --predictions {run_dir}/predictions.csv"
 	return []storyStep{
 		{
 			message:    "Start the wine cultivar project: data, config, baseline trainer",
 			author:     "Ada Lovelace",
-			config:     config(exe, cmd1, "    lr: 0.01\n    epochs: 20\n"),
-			paramsYAML: "# Hyper-parameters, recorded with each run.\nlr: 0.01\nepochs: 20\n",
+			config:     config(exe, cmd1, "    lr: 0.01\n    epochs: 20\n    seed: 2\n"),
+			paramsYAML: "# Hyper-parameters, recorded with each run.\nlr: 0.01\nepochs: 20\nseed: 2\n",
 			runs: []runSpec{
-				{name: "baseline", params: map[string]string{"lr": "0.01", "epochs": "20"}},
+				{name: "baseline", params: map[string]string{"lr": "0.01", "epochs": "20", "seed": "2"}},
 			},
 		},
 		{
 			message:    "Raise the learning rate: the baseline barely moved",
 			author:     "Grace Hopper",
-			config:     config(exe, cmd1, "    lr: 0.1\n    epochs: 30\n"),
-			paramsYAML: "# Hyper-parameters, recorded with each run.\nlr: 0.1\nepochs: 30\n",
+			config:     config(exe, cmd1, "    lr: 0.1\n    epochs: 30\n    seed: 2\n"),
+			paramsYAML: "# Hyper-parameters, recorded with each run.\nlr: 0.1\nepochs: 30\nseed: 2\n",
 			runs: []runSpec{
-				{name: "lr-0.1", params: map[string]string{"lr": "0.1", "epochs": "30"}},
-				{name: "lr-typo", params: map[string]string{"lr": "-0.5", "epochs": "30"}},
+				{name: "lr-0.1", params: map[string]string{"lr": "0.1", "epochs": "30", "seed": "2"}},
+				{name: "lr-typo", params: map[string]string{"lr": "-0.5", "epochs": "30", "seed": "2"}},
 			},
 		},
 		{
 			message:    "Add L2 regularisation and train longer",
 			author:     "Ada Lovelace",
-			config:     config(exe, cmd3, "    lr: 0.1\n    epochs: 40\n    l2: 0.01\n"),
-			paramsYAML: "# Hyper-parameters, recorded with each run.\nlr: 0.1\nepochs: 40\nl2: 0.01\n",
+			config:     config(exe, cmd3, "    lr: 0.1\n    epochs: 40\n    l2: 0.01\n    seed: 2\n"),
+			paramsYAML: "# Hyper-parameters, recorded with each run.\nlr: 0.1\nepochs: 40\nl2: 0.01\nseed: 2\n",
 			runs: []runSpec{
-				{name: "l2-0.01", params: map[string]string{"lr": "0.1", "epochs": "40", "l2": "0.01"}},
-				{name: "l2-lr-0.3", params: map[string]string{"lr": "0.3", "epochs": "40", "l2": "0.01"}},
+				{name: "l2-0.01", params: map[string]string{"lr": "0.1", "epochs": "40", "l2": "0.01", "seed": "2"}},
+				{name: "l2-lr-0.3", params: map[string]string{"lr": "0.3", "epochs": "40", "l2": "0.01", "seed": "2"}},
 			},
 		},
 	}

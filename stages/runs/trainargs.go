@@ -19,7 +19,7 @@ func ParseTrainArgs(args []string) (TrainConfig, error) {
 	fs.Float64Var(&c.LR, "lr", 0.1, "learning rate")
 	fs.IntVar(&c.Epochs, "epochs", 30, "passes over the training split")
 	fs.Float64Var(&c.L2, "l2", 0, "L2 penalty on the weights")
-	fs.Float64Var(&c.ValFraction, "val-fraction", 0.25, "fraction of rows held out for validation")
+	fs.Float64Var(&c.ValFraction, "val-fraction", 0.3, "fraction of rows held out for validation")
 	fs.Int64Var(&c.Seed, "seed", 1, "shuffle seed")
 	fs.StringVar(&c.PredictionsPath, "predictions", "", "write the validation predictions (CSV) here")
 	fs.DurationVar(&c.EpochDelay, "epoch-delay", 0, "pause after each epoch (to watch a run live)")

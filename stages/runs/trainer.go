@@ -33,7 +33,7 @@ type TrainConfig struct {
 	// L2 is the L2 penalty on the weights (not the biases); default 0.
 	L2 float64
 	// ValFraction is the fraction of rows held out for validation after a
-	// seeded shuffle; default 0.25. It is rounded to a row count of at least
+	// seeded shuffle; default 0.3. It is rounded to a row count of at least
 	// one, leaving at least one training row.
 	ValFraction float64
 	// Seed seeds the shuffle; default (and 0) means 1.
@@ -159,7 +159,7 @@ func (cfg TrainConfig) withDefaults() (TrainConfig, error) {
 		cfg.Epochs = 30
 	}
 	if cfg.ValFraction == 0 {
-		cfg.ValFraction = 0.25
+		cfg.ValFraction = 0.3
 	}
 	if cfg.Seed == 0 {
 		cfg.Seed = 1
