@@ -98,7 +98,7 @@ type experimentResp struct {
 
 func (h *handler) getExperiment(w http.ResponseWriter, r *http.Request) (any, error) {
 	var req struct {
-		ExperimentID optString `json:"experiment_id"`
+		ExperimentID optID `json:"experiment_id"`
 	}
 	if err := decode(r, &req); err != nil {
 		return nil, err
@@ -250,7 +250,7 @@ func (h *handler) searchExperiments(w http.ResponseWriter, r *http.Request) (any
 }
 
 type experimentIDReq struct {
-	ExperimentID optString `json:"experiment_id"`
+	ExperimentID optID `json:"experiment_id"`
 }
 
 func (h *handler) deleteExperiment(w http.ResponseWriter, r *http.Request) (any, error) {
@@ -294,7 +294,7 @@ func (h *handler) forgetRuns() {
 
 func (h *handler) updateExperiment(w http.ResponseWriter, r *http.Request) (any, error) {
 	var req struct {
-		ExperimentID optString `json:"experiment_id"`
+		ExperimentID optID `json:"experiment_id"`
 		NewName      optString `json:"new_name"`
 	}
 	if err := decode(r, &req); err != nil {
@@ -321,7 +321,7 @@ func (h *handler) updateExperiment(w http.ResponseWriter, r *http.Request) (any,
 
 func (h *handler) setExperimentTag(w http.ResponseWriter, r *http.Request) (any, error) {
 	var req struct {
-		ExperimentID optString `json:"experiment_id"`
+		ExperimentID optID `json:"experiment_id"`
 		Key          optString `json:"key"`
 		Value        optString `json:"value"`
 	}
@@ -346,7 +346,7 @@ func (h *handler) setExperimentTag(w http.ResponseWriter, r *http.Request) (any,
 
 func (h *handler) deleteExperimentTag(w http.ResponseWriter, r *http.Request) (any, error) {
 	var req struct {
-		ExperimentID optString `json:"experiment_id"`
+		ExperimentID optID `json:"experiment_id"`
 		Key          optString `json:"key"`
 	}
 	if err := decode(r, &req); err != nil {

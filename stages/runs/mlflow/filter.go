@@ -299,6 +299,7 @@ func (p *parser) value(list bool) (any, error) {
 }
 
 func (p *parser) clause() (Clause, error) {
+	p.skipSpace()
 	ent, key, err := p.identifier()
 	if err != nil {
 		return Clause{}, err

@@ -105,32 +105,49 @@ func parseIntJSON(b []byte) (int64, error) {
 	return v, nil
 }
 
-// optString is a string that may be absent. It also takes a JSON number, since clients send ids
-// either way (experiment_id: "1" or 1).
+// optString is a string that may be absent.
 type optString struct {
 	V   string
 	Set bool
 }
 
-// UnmarshalJSON reads a string or a number (kept as written).
+// UnmarshalJSON reads a string.
 func (s *optString) UnmarshalJSON(b []byte) error {
 	if bytes.Equal(b, jsonNull) {
 		*s = optString{}
 		return nil
 	}
-	if len(b) > 0 && b[0] == '"' {
-		var v string
-		if err := json.Unmarshal(b, &v); err != nil {
-			return err
-		}
-		*s = optString{v, true}
-		return nil
-	}
-	if _, err := strconv.ParseFloat(string(b), 64); err != nil {
+	if len(b) == 0 || b[0] != '"' {
 		return fmt.Errorf("value %s is not a string: %w", truncate(string(b), 40), errWrongType)
 	}
-	*s = optString{string(b), true}
+	var v string
+	if err := json.Unmarshal(b, &v); err != nil {
+		return err
+	}
+	*s = optString{v, true}
 	return nil
+}
+
+// optID is an id that may be absent: a string, or a number, since clients send experiment ids
+// either way ("1" or 1).
+type optID struct {
+	V   string
+	Set bool
+}
+
+// UnmarshalJSON reads a string or an integer (kept as written).
+func (s *optID) UnmarshalJSON(b []byte) error {
+	if len(b) > 0 && b[0] != '"' && !bytes.Equal(b, jsonNull) {
+		if _, err := strconv.ParseInt(string(b), 10, 64); err != nil {
+			return fmt.Errorf("id %s is not a string or an integer: %w", truncate(string(b), 40), errWrongType)
+		}
+		*s = optID{string(b), true}
+		return nil
+	}
+	var o optString
+	err := o.UnmarshalJSON(b)
+	*s = optID(o)
+	return err
 }
 
 // stringList is a list of strings (ids) that also takes a single string, and numbers.
@@ -143,14 +160,14 @@ func (l *stringList) UnmarshalJSON(b []byte) error {
 		return nil
 	}
 	if len(b) > 0 && b[0] != '[' {
-		var s optString
+		var s optID
 		if err := s.UnmarshalJSON(b); err != nil {
 			return err
 		}
 		*l = stringList{s.V}
 		return nil
 	}
-	var raw []optString
+	var raw []optID
 	if err := json.Unmarshal(b, &raw); err != nil {
 		return err
 	}
