@@ -294,7 +294,7 @@ func (h *handler) forgetRuns() {
 
 func (h *handler) updateExperiment(w http.ResponseWriter, r *http.Request) (any, error) {
 	var req struct {
-		ExperimentID optID `json:"experiment_id"`
+		ExperimentID optID     `json:"experiment_id"`
 		NewName      optString `json:"new_name"`
 	}
 	if err := decode(r, &req); err != nil {
@@ -321,7 +321,7 @@ func (h *handler) updateExperiment(w http.ResponseWriter, r *http.Request) (any,
 
 func (h *handler) setExperimentTag(w http.ResponseWriter, r *http.Request) (any, error) {
 	var req struct {
-		ExperimentID optID `json:"experiment_id"`
+		ExperimentID optID     `json:"experiment_id"`
 		Key          optString `json:"key"`
 		Value        optString `json:"value"`
 	}
@@ -346,7 +346,7 @@ func (h *handler) setExperimentTag(w http.ResponseWriter, r *http.Request) (any,
 
 func (h *handler) deleteExperimentTag(w http.ResponseWriter, r *http.Request) (any, error) {
 	var req struct {
-		ExperimentID optID `json:"experiment_id"`
+		ExperimentID optID     `json:"experiment_id"`
 		Key          optString `json:"key"`
 	}
 	if err := decode(r, &req); err != nil {

@@ -426,4 +426,3 @@ func parseID(what, s string) (int64, error) {
 }
 
 func fmtID(id int64) string { return strconv.FormatInt(id, 10) }
-

@@ -3,8 +3,8 @@ package mlflow
 import (
 	"bytes"
 	"context"
-	"errors"
 	"encoding/json"
+	"errors"
 	"fmt"
 	"math"
 	"net/http"

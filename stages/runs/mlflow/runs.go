@@ -194,7 +194,7 @@ func (h *handler) runByUUID(ctx context.Context, uuid string) (runResp, error) {
 
 func (h *handler) createRun(w http.ResponseWriter, r *http.Request) (any, error) {
 	var req struct {
-		ExperimentID optID `json:"experiment_id"`
+		ExperimentID optID     `json:"experiment_id"`
 		UserID       optString `json:"user_id"`
 		RunName      optString `json:"run_name"`
 		StartTime    optInt    `json:"start_time"`
