@@ -22,8 +22,8 @@ const (
 	remoteStaleAfter = 5 * time.Minute
 )
 
-// ReapLost marks lost every unfinished run whose heartbeat is stale and whose supervisor process
-// is gone, and returns their ids.
+// ReapLost marks lost every supervised unfinished run whose heartbeat is stale and whose
+// supervisor process is gone, and returns their ids.
 func ReapLost(ctx context.Context, s *store.Store, now time.Time) ([]int64, error) {
 	runs, err := s.Unfinished(ctx)
 	if err != nil {
@@ -41,8 +41,13 @@ func ReapLost(ctx context.Context, s *store.Store, now time.Time) ([]int64, erro
 		switch {
 		case r.Host != "" && r.Host != host:
 			gone = silent > remoteStaleAfter
+		case r.SupervisorPID == 0:
+			// Not supervised by mlwb: a run an MLflow client created through the API, or an
+			// import, ends when its client says so (as in MLflow). A queued run with no supervisor
+			// is one whose supervisor never started.
+			gone = r.Status == store.StatusQueued && silent > StaleAfter
 		case silent > StaleAfter:
-			gone = r.SupervisorPID == 0 || !isSupervisor(r.SupervisorPID, r.ID)
+			gone = !isSupervisor(r.SupervisorPID, r.ID)
 		}
 		if !gone {
 			continue
