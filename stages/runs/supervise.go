@@ -87,9 +87,23 @@ func Supervise(ctx context.Context, o SuperviseOptions) (*store.Run, error) {
 	if err != nil {
 		return r, err
 	}
+	env := append(os.Environ(), childEnv(r, params[r.ID])...)
+	closeAPI := func() {}
+	if api, err := serveTracking(s, r, logw); err != nil {
+		noteTrouble(ctx, s, r.ID, logw, fmt.Sprintf("no MLflow tracking API for the run: %v", err))
+	} else {
+		env = append(env, api.Env...)
+		closeAPI = func() {
+			closeAPI = func() {}
+			if err := api.close(); err != nil {
+				fmt.Fprintf(logw, "tracking API: %v\n", err)
+			}
+		}
+	}
+	defer func() { closeAPI() }()
 	cmd := exec.Command(resolveSelf(r.Command[0]), r.Command[1:]...)
 	cmd.Dir = r.Workdir
-	cmd.Env = append(append(os.Environ(), childEnv(r, params[r.ID])...), o.Env...)
+	cmd.Env = append(env, o.Env...)
 	cmd.SysProcAttr = &syscall.SysProcAttr{Setpgid: true}
 	outR, outW, err := os.Pipe()
 	if err != nil {
@@ -169,6 +183,7 @@ loop:
 		errR.Close()
 		<-drained
 	}
+	closeAPI() // requests in flight are stored before the run ends
 	close(beatStop)
 	if logFile != nil {
 		if err := logFile.Sync(); err != nil && sink.err == nil {

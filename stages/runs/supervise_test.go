@@ -30,6 +30,8 @@ func TestMain(m *testing.M) {
 		os.Exit(followRole(os.Args[1:]))
 	case "spew":
 		os.Exit(spewRole(os.Args[1:]))
+	case "mlflowclient":
+		os.Exit(mlflowClientRole(os.Args[1:]))
 	}
 	os.Exit(m.Run())
 }

@@ -290,6 +290,18 @@ func (h *handler) updateRun(w http.ResponseWriter, r *http.Request) (any, error)
 	if req.RunName.V != "" {
 		u.Name = &req.RunName.V
 	}
+	if u.Status != "" || !u.Ended.IsZero() {
+		// A run mlwb supervises ends when its process does, with the process's exit status:
+		// the client's end_run (which an MLflow script calls before it exits) must not end it
+		// first and hide a crash after it.
+		run, err := h.s.GetRun(ctx, ref.ID)
+		if err != nil {
+			return nil, err
+		}
+		if run.SupervisorPID != 0 && (run.Status == store.StatusRunning || run.Status == store.StatusQueued) {
+			u.Status, u.Ended = "", time.Time{}
+		}
+	}
 	if err := h.s.UpdateRun(ctx, ref.ID, u); err != nil {
 		return nil, err
 	}
