@@ -40,7 +40,9 @@ func Evaluate(p *Predictions, opts Options) (*Report, error) {
 		if p.Score != nil || len(p.ProbClasses) > 0 {
 			r.Notes = append(r.Notes, "score and probability columns are not used by a regression")
 		}
-		r.Regression = regress(p.TrueNum, p.PredNum, &r.Notes)
+		if r.Regression, err = regress(p.TrueNum, p.PredNum, &r.Notes); err != nil {
+			return nil, fmt.Errorf("%s: %w", p.Source, err)
+		}
 	default:
 		if p.Labels == nil {
 			return nil, located(p, p.tooMany, "too many classes for a classification")

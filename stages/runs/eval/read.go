@@ -90,6 +90,10 @@ func decode(r io.Reader, name string, opts Options) (*Predictions, error) {
 	if bom, _ := br.Peek(3); bytes.Equal(bom, []byte("\xef\xbb\xbf")) {
 		br.Discard(3)
 	}
+	// A binary file stops here, at its first NUL byte, whatever its first line looks like.
+	if _, err := br.Peek(br.Size()); err != nil && !errors.Is(err, io.EOF) {
+		return nil, readErr(err)
+	}
 	format := opts.Format
 	if format == "" {
 		format = formatByName(name)
@@ -199,7 +203,7 @@ func (b *builder) addNumeric(line int, label, pred string) error {
 	if b.opts.Kind == KindRegression {
 		return b.p.nonNumeric
 	}
-	return b.checkEither()
+	return b.checkEither(line)
 }
 
 func (b *builder) addLabels(line int, label, pred string) error {
@@ -217,7 +221,7 @@ func (b *builder) addLabels(line int, label, pred string) error {
 			if b.opts.Kind == KindClassification {
 				return p.tooMany
 			}
-			return b.checkEither()
+			return b.checkEither(line)
 		}
 		b.ids[s] = int32(len(p.Labels))
 		p.Labels = append(p.Labels, s)
@@ -228,14 +232,14 @@ func (b *builder) addLabels(line int, label, pred string) error {
 }
 
 // checkEither fails once the file can be neither a classification (too many labels) nor a
-// regression (a label that is not a number).
-func (b *builder) checkEither() error {
-	if b.p.tooMany != nil && b.p.nonNumeric != nil {
-		return &InputError{Line: b.p.nonNumeric.Line, Column: b.p.nonNumeric.Column,
-			Err: fmt.Errorf("%w; and with more than %d distinct labels this is not a classification either",
-				b.p.nonNumeric.Err, b.opts.MaxClasses)}
+// regression (a label that is not a number); line is the current one.
+func (b *builder) checkEither(line int) error {
+	nn := b.p.nonNumeric
+	if b.p.tooMany == nil || nn == nil {
+		return nil
 	}
-	return nil
+	return inputErr(line, "", ErrTooLarge, "neither a classification (more than %d distinct labels, Options.MaxClasses) "+
+		"nor a regression (%s on line %d: %v)", b.opts.MaxClasses, nn.Column, nn.Line, nn.Err)
 }
 
 // checkLabel says what is wrong with a label value, or nil.

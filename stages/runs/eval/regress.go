@@ -1,12 +1,14 @@
 package eval
 
 import (
+	"errors"
 	"math"
 	"math/bits"
 )
 
-// regress computes the regression metrics of y_true and y_pred (both numbers).
-func regress(yTrue, yPred []float64, notes *[]string) *Regression {
+// regress computes the regression metrics of y_true and y_pred (both numbers). It fails when the
+// values are so large that a metric overflows float64.
+func regress(yTrue, yPred []float64, notes *[]string) (*Regression, error) {
 	n := float64(len(yTrue))
 	var absSum, sqSum, maxErr, mean float64
 	constant := true
@@ -41,7 +43,14 @@ func regress(yTrue, yPred []float64, notes *[]string) *Regression {
 		r.R2 = 1 - sqSum/ssTot
 	}
 	r.Residuals = histogram(res, sturges(len(res)))
-	return r
+	finite := !math.IsInf(ssTot, 0)
+	for _, v := range append([]float64{r.MAE, r.MSE, r.RMSE, r.R2, r.MaxError}, r.Residuals.Edges...) {
+		finite = finite && !math.IsInf(v, 0) && !math.IsNaN(v)
+	}
+	if !finite {
+		return nil, errors.New("the values are too large: the errors overflow float64")
+	}
+	return r, nil
 }
 
 // sturges is the number of bins of Sturges' rule: ceil(log2 n) + 1.
