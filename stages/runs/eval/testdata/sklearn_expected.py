@@ -142,8 +142,8 @@ def multiclass(path, prob_prefix="p_"):
     out["per_class_roc_auc"] = per_roc
     out["per_class_pr_auc"] = per_ap
     out["pr_auc"] = float(np.mean([per_ap[c] for c in pclasses]))
-    # average_precision_score's own multiclass macro (sklearn >= 1.1), the same number:
-    out["pr_auc_sklearn_macro"] = metrics.average_precision_score(y, P, average="macro")
+    # average_precision_score's own macro over the binarized labels, the same number:
+    out["pr_auc_sklearn_macro"] = metrics.average_precision_score(Y, P, average="macro")
     out["roc"] = curves
     return out
 
