@@ -62,8 +62,9 @@ func Supervise(ctx context.Context, o SuperviseOptions) (*store.Run, error) {
 	}
 
 	patterns := []string(nil)
+	var evalSpec project.EvalSpec
 	if p, err := project.Discover(r.Workdir); err == nil && p.Config != nil {
-		patterns = p.Config.Metrics.Patterns
+		patterns, evalSpec = p.Config.Metrics.Patterns, p.Config.Eval
 	}
 	if _, err := NewMetricParser(patterns); err != nil {
 		fmt.Fprintf(logw, "metric patterns: %v; using the built-in forms only\n", err)
@@ -200,6 +201,12 @@ loop:
 	}
 	if err := finish(ctx, s, r.ID, status, code, ""); err != nil {
 		return r, err
+	}
+	// Evaluated after the end is recorded, so a large predictions file does not stretch the run.
+	if msg, err := evaluateRun(ctx, s, r, evalSpec, status); err != nil {
+		noteTrouble(ctx, s, r.ID, logw, err.Error())
+	} else if msg != "" {
+		fmt.Fprintln(logw, msg)
 	}
 	return s.GetRun(ctx, r.ID)
 }

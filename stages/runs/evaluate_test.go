@@ -1,0 +1,75 @@
+package runs
+
+import (
+	"context"
+	"encoding/json"
+	"os"
+	"path/filepath"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/mlwb/mlwb/stages/runs/eval"
+	"github.com/mlwb/mlwb/store"
+)
+
+// TestRunEvaluatedAtItsEnd: a project whose mlwb.yaml names a predictions file has every finished
+// run evaluated: the report is stored with the run and its headline numbers become eval/ metrics.
+// A malformed file is a note naming the file and line, and the run keeps its status.
+func TestRunEvaluatedAtItsEnd(t *testing.T) {
+	p, s := newProject(t)
+	yaml := "name: evaltest\neval:\n  predictions: preds.csv\n  label: truth\n"
+	if err := os.WriteFile(filepath.Join(p.Root, "mlwb.yaml"), []byte(yaml), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	// 5 rows: 4 right (accuracy 0.8); class a: precision 2/2, recall 2/3; class b: precision 2/3,
+	// recall 2/2; F1 a = 0.8, F1 b = 0.8, macro F1 0.8.
+	good := `printf 'truth,y_pred\na,a\na,a\na,b\nb,b\nb,b\n' > "$MLWB_RUN_DIR/preds.csv"`
+	r := launch(t, p, s, LaunchOptions{Command: []string{"sh", "-c", good}})
+	r = waitEnd(t, s, r.ID, 60*time.Second)
+	if r.Status != store.StatusFinished {
+		t.Fatalf("run %s: %q", r.Status, r.Note)
+	}
+	var reps map[string][]byte
+	deadline := time.Now().Add(20 * time.Second)
+	for { // the supervisor evaluates just after recording the end
+		var err error
+		if reps, err = s.Evaluations(context.Background(), r.ID); err != nil {
+			t.Fatal(err)
+		}
+		if len(reps) > 0 || time.Now().After(deadline) {
+			break
+		}
+		time.Sleep(50 * time.Millisecond)
+	}
+	var rep eval.Report
+	if err := json.Unmarshal(reps[eval.KindClassification], &rep); err != nil || rep.Classification == nil {
+		t.Fatalf("stored evaluations %v: %v", reps, err)
+	}
+	if c := rep.Classification; c.Accuracy != 0.8 || c.Confusion[0][1] != 1 || c.Confusion[1][0] != 0 {
+		t.Fatalf("accuracy %v, confusion %v", c.Accuracy, c.Confusion)
+	}
+	sums, err := s.Summaries(context.Background(), []int64{r.ID})
+	if err != nil {
+		t.Fatal(err)
+	}
+	got := map[string]float64{}
+	for _, sm := range sums[r.ID] {
+		got[sm.Key] = sm.Last
+	}
+	if got["eval/accuracy"] != 0.8 || got["eval/macro_f1"] < 0.8-1e-12 || got["eval/macro_f1"] > 0.8+1e-12 {
+		t.Fatalf("eval metrics %v", got)
+	}
+
+	bad := `printf 'truth,y_pred\na,a\n"b,b\n' > "$MLWB_RUN_DIR/preds.csv"`
+	r = launch(t, p, s, LaunchOptions{Command: []string{"sh", "-c", bad}})
+	r = waitEnd(t, s, r.ID, 60*time.Second)
+	deadline = time.Now().Add(20 * time.Second)
+	for !strings.Contains(r.Note, "evaluation:") && time.Now().Before(deadline) {
+		time.Sleep(50 * time.Millisecond)
+		r, _ = s.GetRun(context.Background(), r.ID)
+	}
+	if r.Status != store.StatusFinished || !strings.Contains(r.Note, "preds.csv") || !strings.Contains(r.Note, "line 3") {
+		t.Fatalf("bad predictions: status %s, note %q", r.Status, r.Note)
+	}
+}
