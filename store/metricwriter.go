@@ -12,6 +12,7 @@ import (
 type MetricWriter struct {
 	s        *Store
 	maxBatch int
+	every    time.Duration
 
 	mu      sync.Mutex
 	pending []Point
@@ -19,6 +20,7 @@ type MetricWriter struct {
 	// million points a second would otherwise spend a third of its time growing fresh slices.
 	spare []Point
 	err   error // first write error, reported by Flush and Close
+	armed bool  // a flush timer is pending
 
 	flushMu sync.Mutex
 	kick    chan struct{}
@@ -37,7 +39,8 @@ func (s *Store) NewMetricWriter(flushEvery time.Duration, maxBatch int) *MetricW
 	}
 	w := &MetricWriter{s: s, maxBatch: maxBatch, kick: make(chan struct{}, 1), done: make(chan struct{})}
 	w.wg.Add(1)
-	go w.loop(flushEvery)
+	w.every = flushEvery
+	go w.loop()
 	return w
 }
 
@@ -46,22 +49,30 @@ func (w *MetricWriter) Add(pts ...Point) {
 	w.mu.Lock()
 	w.pending = append(w.pending, pts...)
 	full := len(w.pending) >= w.maxBatch
+	arm := !w.armed && !full
+	w.armed = w.armed || arm
 	w.mu.Unlock()
 	if full {
-		select {
-		case w.kick <- struct{}{}:
-		default:
-		}
+		w.signal()
+	} else if arm {
+		// The timer runs only while points wait: an idle writer wakes nobody (a supervisor
+		// watching a quiet run stays asleep).
+		time.AfterFunc(w.every, w.signal)
 	}
 }
 
-func (w *MetricWriter) loop(every time.Duration) {
+// signal asks the loop to flush.
+func (w *MetricWriter) signal() {
+	select {
+	case w.kick <- struct{}{}:
+	default:
+	}
+}
+
+func (w *MetricWriter) loop() {
 	defer w.wg.Done()
-	t := time.NewTicker(every)
-	defer t.Stop()
 	for {
 		select {
-		case <-t.C:
 		case <-w.kick:
 		case <-w.done:
 			w.flush()
@@ -78,6 +89,7 @@ func (w *MetricWriter) flush() {
 	defer w.flushMu.Unlock()
 	w.mu.Lock()
 	batch := w.pending
+	w.armed = false // points added from here on arm a new timer
 	if len(batch) == 0 {
 		w.mu.Unlock()
 		return
@@ -91,6 +103,10 @@ func (w *MetricWriter) flush() {
 		w.pending = append(batch, w.pending...)
 		if w.err == nil {
 			w.err = err
+		}
+		if !w.armed { // retry at the next period
+			w.armed = true
+			time.AfterFunc(w.every, w.signal)
 		}
 		return
 	}

@@ -354,6 +354,36 @@ func TestMetricWriterFlushes(t *testing.T) {
 	}
 }
 
+// TestMetricWriterTimerFlushesAQuietRun: a few points, far below the batch size, are stored
+// one period after they arrive, with nothing else happening; later points arm the timer again.
+func TestMetricWriterTimerFlushesAQuietRun(t *testing.T) {
+	s := openTemp(t)
+	ctx := context.Background()
+	r := &Run{}
+	if err := s.CreateRun(ctx, r, nil, nil); err != nil {
+		t.Fatal(err)
+	}
+	w := s.NewMetricWriter(20*time.Millisecond, 1000)
+	defer w.Close()
+	for round := int64(1); round <= 2; round++ {
+		w.Add(Point{RunID: r.ID, Key: "x", Step: round, Value: float64(round)})
+		deadline := time.Now().Add(10 * time.Second)
+		for {
+			sums, err := s.Summaries(ctx, []int64{r.ID})
+			if err != nil {
+				t.Fatal(err)
+			}
+			if len(sums[r.ID]) == 1 && sums[r.ID][0].Count == round {
+				break
+			}
+			if time.Now().After(deadline) {
+				t.Fatalf("round %d: point not flushed by the timer: %+v", round, sums[r.ID])
+			}
+			time.Sleep(10 * time.Millisecond)
+		}
+	}
+}
+
 func TestUIStateAndDatasets(t *testing.T) {
 	s := openTemp(t)
 	ctx := context.Background()
