@@ -28,6 +28,9 @@ type SuperviseOptions struct {
 	StopGrace time.Duration
 	// HeartbeatEvery is the heartbeat period; 0 is 1 s.
 	HeartbeatEvery time.Duration
+	// SampleEvery is the system-metrics period; 0 is DefaultSampleEvery, negative turns
+	// sampling off.
+	SampleEvery time.Duration
 	// Env adds variables to the child's environment (the MLflow tracking URI, say).
 	Env []string
 	// Log receives the supervisor's own messages (its stderr); nil discards them.
@@ -146,7 +149,24 @@ func Supervise(ctx context.Context, o SuperviseOptions) (*store.Run, error) {
 	}
 
 	beatStop := make(chan struct{})
-	go heartbeat(ctx, s, r.ID, o.HeartbeatEvery, beatStop, logw)
+	sampleEvery := o.SampleEvery
+	if sampleEvery == 0 {
+		sampleEvery = DefaultSampleEvery
+	}
+	var sample func(time.Time)
+	var gpus *gpuWatcher
+	defer func() { gpus.stop() }() // on an early return; stopped below before the writer closes
+	if sampleEvery > 0 {
+		sampler := newSysSampler(r.ID, pid)
+		sample = func(now time.Time) { writer.Add(sampler.sample(ctx, now)...) }
+		sample(time.Now()) // the baseline of the first rates
+		gpus = startGPUWatcher(r.ID, sampleEvery, writer, logw)
+	}
+	beatDone := make(chan struct{})
+	go func() {
+		defer close(beatDone)
+		heartbeat(ctx, s, r.ID, o.HeartbeatEvery, sampleEvery, sample, beatStop, logw)
+	}()
 
 	waited := make(chan error, 1)
 	go func() { waited <- cmd.Wait() }()
@@ -186,6 +206,9 @@ loop:
 	}
 	closeAPI() // requests in flight are stored before the run ends
 	close(beatStop)
+	<-beatDone // no sample is added once the writer closes
+	gpus.stop()
+	gpus = nil
 	if logFile != nil {
 		if err := logFile.Sync(); err != nil && sink.err == nil {
 			noteTrouble(ctx, s, r.ID, logw, fmt.Sprintf("output log incomplete: %v", err))
@@ -247,12 +270,16 @@ func noteTrouble(ctx context.Context, s *store.Store, runID int64, logw io.Write
 	}
 }
 
-func heartbeat(ctx context.Context, s *store.Store, runID int64, every time.Duration, stop <-chan struct{}, logw io.Writer) {
+// heartbeat records that the supervisor is alive every period, and on the same timer (one wake-up
+// for both) takes a system-metrics sample every sampleEvery.
+func heartbeat(ctx context.Context, s *store.Store, runID int64, every, sampleEvery time.Duration,
+	sample func(time.Time), stop <-chan struct{}, logw io.Writer) {
 	if every <= 0 {
 		every = time.Second
 	}
 	t := time.NewTicker(every)
 	defer t.Stop()
+	last := time.Now()
 	for {
 		select {
 		case <-stop:
@@ -260,6 +287,10 @@ func heartbeat(ctx context.Context, s *store.Store, runID int64, every time.Dura
 		case now := <-t.C:
 			if err := s.Heartbeat(ctx, runID, now); err != nil {
 				fmt.Fprintf(logw, "heartbeat: %v\n", err)
+			}
+			if sample != nil && now.Sub(last) >= sampleEvery-every/2 {
+				sample(now)
+				last = now
 			}
 		}
 	}

@@ -32,6 +32,8 @@ func TestMain(m *testing.M) {
 		os.Exit(spewRole(os.Args[1:]))
 	case "mlflowclient":
 		os.Exit(mlflowClientRole(os.Args[1:]))
+	case "hog":
+		os.Exit(hogRole())
 	}
 	os.Exit(m.Run())
 }
