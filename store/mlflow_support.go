@@ -397,3 +397,18 @@ func (s *Store) Artifacts(ctx context.Context, runID int64, prefix string) ([]Ar
 	}
 	return out, rows.Err()
 }
+
+// PurgeRun deletes a run and everything recorded with it (params, tags, metrics, evaluations,
+// artifact records, dataset links: the schema cascades). Its files are the caller's to remove.
+func (s *Store) PurgeRun(ctx context.Context, runID int64) error {
+	return s.writeTx(ctx, func(tx *Tx) error {
+		res, err := tx.ExecContext(ctx, "DELETE FROM runs WHERE id = ?", runID)
+		if err != nil {
+			return fmt.Errorf("purge run %d: %w", runID, err)
+		}
+		if n, _ := res.RowsAffected(); n == 0 {
+			return fmt.Errorf("purge run %d: %w", runID, ErrNotFound)
+		}
+		return nil
+	})
+}

@@ -246,7 +246,7 @@ func (s *Store) FindRun(ctx context.Context, ref string) (*Run, error) {
 		return s.GetRun(ctx, id)
 	}
 	rows, err := s.db.QueryContext(ctx, `SELECT id FROM runs WHERE deleted_at IS NULL AND
-		(uuid = ?1 OR (length(?1) >= 4 AND uuid LIKE ?1 || '%') OR name = ?1) LIMIT 2`, strings.ToLower(ref))
+		(uuid = ?1 OR (length(?1) >= 4 AND uuid LIKE ?1 || '%') OR name = ?2) LIMIT 2`, strings.ToLower(ref), ref)
 	if err != nil {
 		return nil, fmt.Errorf("find run %q: %w", ref, err)
 	}
@@ -273,8 +273,14 @@ type RunQuery struct {
 	Statuses []string // empty: any
 	OrderBy  string   // created (default), name, status, started, duration, id
 	Asc      bool
-	Limit    int // default 100
-	Offset   int
+	// OrderKey, when set, orders by a metric's last value, a param or a tag instead of OrderBy
+	// (runs lacking it last, in either direction).
+	OrderKey *Order
+	// Filters are ANDed conditions on metrics (last value), params, tags and attributes, as the
+	// MLflow search syntax parses them.
+	Filters []Filter
+	Limit   int // default 100
+	Offset  int
 }
 
 var runOrder = map[string]string{
@@ -300,16 +306,38 @@ func (s *Store) ListRuns(ctx context.Context, q RunQuery) ([]*Run, error) {
 	if q.Limit <= 0 {
 		q.Limit = 100
 	}
-	where, args := "deleted_at IS NULL", []any{}
+	var b queryBuilder
+	b.where("r.deleted_at IS NULL")
 	if len(q.Statuses) > 0 {
-		where += " AND status IN (?" + strings.Repeat(",?", len(q.Statuses)-1) + ")"
-		for _, st := range q.Statuses {
-			args = append(args, st)
+		sts := make([]any, len(q.Statuses))
+		for i, st := range q.Statuses {
+			sts[i] = st
+		}
+		b.where("r.status IN (?"+strings.Repeat(",?", len(sts)-1)+")", sts...)
+	}
+	for _, f := range q.Filters {
+		c, args, err := runValue(f.Kind, f.Key)
+		if err != nil {
+			return nil, fmt.Errorf("list runs: %w", err)
+		}
+		b.args = append(b.args, args...)
+		if err := b.compare(c, f.Op, f.Value); err != nil {
+			return nil, fmt.Errorf("list runs: %s %q: %w", f.Kind, f.Key, err)
 		}
 	}
+	args := b.args
+	orderSQL := order + " " + dir
+	if o := q.OrderKey; o != nil {
+		c, oargs, err := runValue(o.Kind, o.Key)
+		if err != nil {
+			return nil, fmt.Errorf("list runs: order: %w", err)
+		}
+		orderSQL = "(" + c.expr + " IS NULL), " + c.expr + " " + dir
+		args = append(append(args, oargs...), oargs...)
+	}
 	args = append(args, q.Limit, q.Offset)
-	rows, err := s.db.QueryContext(ctx, "SELECT "+runColumns+" FROM runs WHERE "+where+
-		" ORDER BY "+order+" "+dir+", id "+dir+" LIMIT ? OFFSET ?", args...)
+	rows, err := s.db.QueryContext(ctx, "SELECT "+prefixed(runColumns, "r.")+" FROM runs r WHERE "+b.whereSQL()+
+		" ORDER BY "+orderSQL+", r.id "+dir+" LIMIT ? OFFSET ?", args...)
 	if err != nil {
 		return nil, fmt.Errorf("list runs: %w", err)
 	}

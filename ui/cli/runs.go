@@ -16,6 +16,7 @@ import (
 	"github.com/spf13/cobra"
 
 	"github.com/mlwb/mlwb/stages/runs"
+	"github.com/mlwb/mlwb/stages/runs/mlflow"
 	"github.com/mlwb/mlwb/store"
 )
 
@@ -26,7 +27,7 @@ func newRunsCmd(g *globals) *cobra.Command {
 		Args:  cobra.NoArgs,
 	}
 	cmd.AddCommand(newRunsLsCmd(g), newRunsShowCmd(g), newRunsStopCmd(g), newRunsTagCmd(g),
-		newRunsNoteCmd(g), newRunsLogCmd(g))
+		newRunsNoteCmd(g), newRunsLogCmd(g), newRunsRmCmd(g), newRunsRestoreCmd(g))
 	return cmd
 }
 
@@ -119,21 +120,49 @@ func describeRuns(cmd *cobra.Command, s *store.Store, rs []*store.Run) ([]runJSO
 
 func newRunsLsCmd(g *globals) *cobra.Command {
 	var status []string
-	var sortBy string
+	var sortBy, filter string
 	var asc, asJSON, asCSV bool
 	var limit int
 	cmd := &cobra.Command{
-		Use:   "ls [--status S]… [--sort created|id|name|status|started|duration] [--asc] [--limit N] [--json|--csv]",
+		Use:   "ls [--filter EXPR] [--status S]… [--sort COLUMN] [--asc] [--limit N] [--json|--csv]",
 		Short: "List runs, newest first",
-		Args:  cobra.NoArgs,
+		Long: `ls lists runs, newest first.
+
+--filter takes MLflow's search syntax: comparisons of metrics (their last value), params, tags
+and attributes joined by AND, strings quoted:
+
+  mlwb runs ls --filter 'metrics.val_accuracy > 0.9 and params.lr = "0.01"'
+  mlwb runs ls --filter "tags.stage LIKE 'exp%' and attributes.status = 'FINISHED'"
+
+--sort takes created, id, name, status, started or duration, or metrics.KEY, params.KEY or
+tags.KEY (runs without the value last).`,
+		Args: cobra.NoArgs,
 		RunE: func(cmd *cobra.Command, _ []string) error {
+			q := store.RunQuery{Statuses: status, OrderBy: sortBy, Asc: asc, Limit: limit}
+			if filter != "" {
+				fs, err := mlflow.RunFilters(filter)
+				if err != nil {
+					return &exitError{code: 2, err: fmt.Errorf("--filter: %w", err)}
+				}
+				q.Filters = fs
+			}
+			if strings.Contains(sortBy, ".") {
+				o, err := mlflow.RunOrder(sortBy)
+				if err != nil {
+					return &exitError{code: 2, err: fmt.Errorf("--sort: %w", err)}
+				}
+				q.OrderKey, q.OrderBy = &o, ""
+				if up := strings.ToUpper(strings.TrimSpace(sortBy)); strings.HasSuffix(up, " ASC") || strings.HasSuffix(up, " DESC") {
+					q.Asc = !o.Desc // the entry's own direction wins over --asc
+				}
+			}
 			_, s, err := openProject(g, "")
 			if err != nil {
 				return err
 			}
 			defer s.Close()
 			runs.ReapLost(cmd.Context(), s, time.Now())
-			rs, err := s.ListRuns(cmd.Context(), store.RunQuery{Statuses: status, OrderBy: sortBy, Asc: asc, Limit: limit})
+			rs, err := s.ListRuns(cmd.Context(), q)
 			if err != nil {
 				return err
 			}
@@ -155,7 +184,8 @@ func newRunsLsCmd(g *globals) *cobra.Command {
 	}
 	f := cmd.Flags()
 	f.StringArrayVar(&status, "status", nil, "only runs with this status (repeatable)")
-	f.StringVar(&sortBy, "sort", "created", "order by created, id, name, status, started or duration")
+	f.StringVar(&sortBy, "sort", "created", "order by created, id, name, status, started, duration, metrics.KEY, params.KEY or tags.KEY")
+	f.StringVar(&filter, "filter", "", `only runs matching this MLflow search filter ('metrics.acc > 0.9 and params.lr = "0.01"')`)
 	f.BoolVar(&asc, "asc", false, "ascending order")
 	f.IntVar(&limit, "limit", 1000, "at most this many runs")
 	f.BoolVar(&asJSON, "json", false, "a JSON array of runs")

@@ -547,3 +547,25 @@ func experimentOrders(entries []string) ([]store.Order, error) {
 	}
 	return out, nil
 }
+
+// RunFilters parses a filter in MLflow's search syntax (`metrics.acc > 0.9 and params.lr =
+// "0.01"`) into the store's filters: what `mlwb runs ls --filter` and the runs page use.
+func RunFilters(filter string) ([]store.Filter, error) {
+	cs, err := ParseFilter(filter)
+	if err != nil {
+		return nil, err
+	}
+	return runFilters(cs)
+}
+
+// RunOrder parses one MLflow order_by entry (`metrics.acc DESC`) into the store's order.
+func RunOrder(entry string) (store.Order, error) {
+	os, err := runOrders([]string{entry})
+	if err != nil {
+		return store.Order{}, err
+	}
+	if len(os) != 1 {
+		return store.Order{}, fmt.Errorf("order %q: %w", entry, ErrFilter)
+	}
+	return os[0], nil
+}
