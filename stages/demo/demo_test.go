@@ -51,6 +51,19 @@ func TestBuildEndToEnd(t *testing.T) {
 			if _, err := os.Stat(filepath.Join(r.ArtifactDir, "predictions.csv")); err != nil {
 				t.Errorf("run %s wrote no predictions: %v", r.Name, err)
 			}
+			// Evaluated: the report stored, and its accuracy the same as the trainer's own
+			// val_accuracy on the same validation rows.
+			evs, err := s.Evaluations(ctx, r.ID)
+			if err != nil || len(evs["classification"]) == 0 {
+				t.Errorf("run %s: no evaluation (%v)", r.Name, err)
+			}
+			m := map[string]float64{}
+			for _, sm := range sums[r.ID] {
+				m[sm.Key] = sm.Last
+			}
+			if d := m["eval/accuracy"] - m["val_accuracy"]; d > 1e-4 || d < -1e-4 {
+				t.Errorf("run %s: eval/accuracy %v, trainer's val_accuracy %v", r.Name, m["eval/accuracy"], m["val_accuracy"])
+			}
 		}
 		if r.GitCommit == "" || len(r.Command) < 2 || r.Command[1] != "demo-train" {
 			t.Errorf("run %s: commit %q command %v", r.Name, r.GitCommit, r.Command)

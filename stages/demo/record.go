@@ -119,6 +119,10 @@ func recordRun(ctx context.Context, s *store.Store, p *project.Project, commit s
 	if err := s.EndRun(ctx, r.ID, end); err != nil {
 		return nil, fmt.Errorf("demo run %s: %w", spec.name, err)
 	}
+	// Evaluated as the supervisor evaluates a run: the report and eval/ metrics with the run.
+	if _, err := runs.EvaluateRun(ctx, s, r, cfg.Eval, end.Status); err != nil {
+		return nil, fmt.Errorf("demo run %s: %w", spec.name, err)
+	}
 	return out, nil
 }
 

@@ -14,12 +14,12 @@ import (
 	"github.com/mlwb/mlwb/store"
 )
 
-// evaluateRun evaluates the predictions file mlwb.yaml names (eval.predictions, relative to the
+// EvaluateRun evaluates the predictions file mlwb.yaml names (eval.predictions, relative to the
 // run's directory, else to its artifact directory) once the run has ended, stores the report with
 // the run, and records its headline numbers as eval/ metrics so they sort, filter and diff like
 // any other metric. It reports what happened in a line for the supervisor's log; a run with no
 // eval section, or a failed run that wrote no file, is left alone.
-func evaluateRun(ctx context.Context, s *store.Store, r *store.Run, spec project.EvalSpec, status string) (string, error) {
+func EvaluateRun(ctx context.Context, s *store.Store, r *store.Run, spec project.EvalSpec, status string) (string, error) {
 	if spec.Predictions == "" {
 		return "", nil
 	}

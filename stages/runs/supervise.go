@@ -226,7 +226,7 @@ loop:
 		return r, err
 	}
 	// Evaluated after the end is recorded, so a large predictions file does not stretch the run.
-	if msg, err := evaluateRun(ctx, s, r, evalSpec, status); err != nil {
+	if msg, err := EvaluateRun(ctx, s, r, evalSpec, status); err != nil {
 		noteTrouble(ctx, s, r.ID, logw, err.Error())
 	} else if msg != "" {
 		fmt.Fprintln(logw, msg)
