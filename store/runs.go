@@ -306,24 +306,9 @@ func (s *Store) ListRuns(ctx context.Context, q RunQuery) ([]*Run, error) {
 	if q.Limit <= 0 {
 		q.Limit = 100
 	}
-	var b queryBuilder
-	b.where("r.deleted_at IS NULL")
-	if len(q.Statuses) > 0 {
-		sts := make([]any, len(q.Statuses))
-		for i, st := range q.Statuses {
-			sts[i] = st
-		}
-		b.where("r.status IN (?"+strings.Repeat(",?", len(sts)-1)+")", sts...)
-	}
-	for _, f := range q.Filters {
-		c, args, err := runValue(f.Kind, f.Key)
-		if err != nil {
-			return nil, fmt.Errorf("list runs: %w", err)
-		}
-		b.args = append(b.args, args...)
-		if err := b.compare(c, f.Op, f.Value); err != nil {
-			return nil, fmt.Errorf("list runs: %s %q: %w", f.Kind, f.Key, err)
-		}
+	b, err := runQueryWhere(q)
+	if err != nil {
+		return nil, fmt.Errorf("list runs: %w", err)
 	}
 	args := b.args
 	orderSQL := order + " " + dir
@@ -351,6 +336,43 @@ func (s *Store) ListRuns(ctx context.Context, q RunQuery) ([]*Run, error) {
 		out = append(out, r)
 	}
 	return out, rows.Err()
+}
+
+// runQueryWhere builds the conditions of a run query: not deleted, the statuses, the filters.
+func runQueryWhere(q RunQuery) (*queryBuilder, error) {
+	b := &queryBuilder{}
+	b.where("r.deleted_at IS NULL")
+	if len(q.Statuses) > 0 {
+		sts := make([]any, len(q.Statuses))
+		for i, st := range q.Statuses {
+			sts[i] = st
+		}
+		b.where("r.status IN (?"+strings.Repeat(",?", len(sts)-1)+")", sts...)
+	}
+	for _, f := range q.Filters {
+		c, args, err := runValue(f.Kind, f.Key)
+		if err != nil {
+			return nil, err
+		}
+		b.args = append(b.args, args...)
+		if err := b.compare(c, f.Op, f.Value); err != nil {
+			return nil, fmt.Errorf("%s %q: %w", f.Kind, f.Key, err)
+		}
+	}
+	return b, nil
+}
+
+// CountMatching returns how many (not deleted) runs match q's statuses and filters.
+func (s *Store) CountMatching(ctx context.Context, q RunQuery) (int, error) {
+	b, err := runQueryWhere(q)
+	if err != nil {
+		return 0, fmt.Errorf("count runs: %w", err)
+	}
+	var n int
+	if err := s.db.QueryRowContext(ctx, "SELECT count(*) FROM runs r WHERE "+b.whereSQL(), b.args...).Scan(&n); err != nil {
+		return 0, fmt.Errorf("count runs: %w", err)
+	}
+	return n, nil
 }
 
 // CountRuns returns the number of (not deleted) runs in each status.

@@ -8,11 +8,14 @@ import (
 	"math"
 	"sort"
 	"strings"
+	"time"
 
 	"charm.land/bubbles/v2/key"
 	tea "charm.land/bubbletea/v2"
 	"charm.land/lipgloss/v2"
 
+	runsengine "github.com/mlwb/mlwb/stages/runs"
+	"github.com/mlwb/mlwb/stages/runs/mlflow"
 	"github.com/mlwb/mlwb/store"
 	"github.com/mlwb/mlwb/ui/common"
 	"github.com/mlwb/mlwb/ui/widget"
@@ -21,7 +24,7 @@ import (
 // keyMap is the Runs page's own keys.
 type keyMap struct {
 	common.ListKeys
-	Mark, Sort, Reverse, Status key.Binding
+	Mark, Sort, Reverse, Status, Filter, Open, Log, Stop key.Binding
 }
 
 func defaultKeys() keyMap {
@@ -31,6 +34,10 @@ func defaultKeys() keyMap {
 		Sort:     key.NewBinding(key.WithKeys("s"), key.WithHelp("s", "sort column")),
 		Reverse:  key.NewBinding(key.WithKeys("r"), key.WithHelp("r", "reverse sort")),
 		Status:   key.NewBinding(key.WithKeys("f"), key.WithHelp("f", "filter status")),
+		Filter:   key.NewBinding(key.WithKeys("/"), key.WithHelp("/", "filter")),
+		Open:     key.NewBinding(key.WithKeys("enter"), key.WithHelp("enter", "run detail")),
+		Log:      key.NewBinding(key.WithKeys("l"), key.WithHelp("l", "log")),
+		Stop:     key.NewBinding(key.WithKeys("x"), key.WithHelp("x", "stop run")),
 	}
 }
 
@@ -61,6 +68,14 @@ type Page struct {
 	loading bool
 	err     error
 	gen     int // load generation: a stale load's result is dropped
+
+	filterIn   lineInput      // the / prompt while it is open
+	filterText string         // the filter in force ("" none)
+	filters    []store.Filter // filterText parsed
+	notice     string         // a one-line message over the table (a filter error, a stop)
+	confirm    *store.Run     // the run a stop awaits confirmation for
+	runView    *detailView    // the open run detail, nil on the table
+	logv       *logView       // the open log viewer, nil otherwise
 }
 
 // New returns the Runs page.
@@ -71,25 +86,44 @@ func New(ctx *common.Context) *Page {
 // Title implements common.Page.
 func (p *Page) Title() string { return "Runs" }
 
-// Capturing implements common.Page.
-func (p *Page) Capturing() bool { return false }
+// Capturing implements common.Page: typing a filter or a log search, letters are text.
+func (p *Page) Capturing() bool {
+	return p.filterIn.active || p.confirm != nil || (p.logv != nil && p.logv.search.active)
+}
 
 // ShortHelp implements help.KeyMap.
 func (p *Page) ShortHelp() []key.Binding {
-	return []key.Binding{p.keys.Down, p.keys.Mark, p.keys.Sort, p.keys.Status}
+	if p.logv != nil {
+		return p.logv.help()
+	}
+	if p.runView != nil {
+		return []key.Binding{back, p.keys.Log, p.keys.Stop}
+	}
+	return []key.Binding{p.keys.Open, p.keys.Mark, p.keys.Filter, p.keys.Sort, p.keys.Log}
 }
+
+var back = key.NewBinding(key.WithKeys("esc"), key.WithHelp("esc", "back"))
 
 // FullHelp implements help.KeyMap.
 func (p *Page) FullHelp() [][]key.Binding {
 	return [][]key.Binding{
 		{p.keys.Up, p.keys.Down, p.keys.PageUp, p.keys.PageDown, p.keys.Top, p.keys.Bottom},
-		{p.keys.Mark, p.keys.Sort, p.keys.Reverse, p.keys.Status},
+		{p.keys.Mark, p.keys.Sort, p.keys.Reverse, p.keys.Status, p.keys.Filter},
+		{p.keys.Open, p.keys.Log, p.keys.Stop, back},
 	}
 }
 
 // listRows is how many table rows fit: the page minus header and the detail panel.
 func (p *Page) listRows() int {
-	return max(1, p.height-1-p.detailHeight())
+	return max(1, p.height-1-p.detailHeight()-p.barHeight())
+}
+
+// barHeight is the line over the table for the filter prompt or a notice.
+func (p *Page) barHeight() int {
+	if p.filterIn.active || p.filterText != "" || p.notice != "" || p.confirm != nil {
+		return 1
+	}
+	return 0
 }
 
 func (p *Page) detailHeight() int {
@@ -127,7 +161,7 @@ func (p *Page) load() tea.Cmd {
 	p.gen++
 	gen, st := p.gen, p.ctx.Store
 	q := store.RunQuery{Statuses: statusFilters[p.filter], OrderBy: sortOrders[p.order], Asc: p.asc,
-		Limit: p.window(), Offset: max(0, p.cursor-p.window()/3)}
+		Filters: p.filters, Limit: p.window(), Offset: max(0, p.cursor-p.window()/3)}
 	p.loading = true
 	return func() tea.Msg { return fetch(st, gen, q) }
 }
@@ -135,18 +169,9 @@ func (p *Page) load() tea.Cmd {
 func fetch(st *store.Store, gen int, q store.RunQuery) tea.Msg {
 	ctx := context.Background()
 	m := loadedMsg{gen: gen, offset: q.Offset}
-	counts, err := st.CountRuns(ctx)
-	if err != nil {
+	var err error
+	if m.total, err = st.CountMatching(ctx, q); err != nil {
 		return loadedMsg{gen: gen, err: err}
-	}
-	if len(q.Statuses) == 0 {
-		for _, n := range counts {
-			m.total += n
-		}
-	} else {
-		for _, s := range q.Statuses {
-			m.total += counts[s]
-		}
 	}
 	if m.rows, err = st.ListRuns(ctx, q); err != nil {
 		return loadedMsg{gen: gen, err: err}
@@ -178,16 +203,126 @@ func (p *Page) Update(msg tea.Msg) (common.Page, tea.Cmd) {
 			p.layoutColumns()
 		}
 	case common.TickMsg:
+		var cmds []tea.Cmd
 		if !p.loading {
-			return p, p.load()
+			cmds = append(cmds, p.load())
 		}
+		if p.runView != nil {
+			cmds = append(cmds, p.runView.reload(p.ctx.Store))
+		}
+		if p.logv != nil {
+			cmds = append(cmds, p.logv.reload())
+		}
+		return p, tea.Batch(cmds...)
+	case detailMsg:
+		if p.runView != nil && p.runView.runID == msg.runID {
+			p.runView.set(msg)
+		}
+	case logMsg:
+		if p.logv != nil && p.logv.path == msg.path {
+			p.logv.set(msg)
+		}
+	case stoppedMsg:
+		p.notice = msg.text
+		return p, p.load()
 	case tea.KeyPressMsg:
 		return p, p.onKey(msg)
 	}
 	return p, nil
 }
 
+// stoppedMsg reports how a stop asked from the page ended.
+type stoppedMsg struct{ text string }
+
+// onOverlayKey handles the keys of whatever is open over the table; ok is false when nothing is.
+func (p *Page) onOverlayKey(msg tea.KeyPressMsg) (tea.Cmd, bool) {
+	switch {
+	case p.confirm != nil:
+		r := p.confirm
+		p.confirm = nil
+		if msg.String() != "y" {
+			p.notice = "stop cancelled"
+			return nil, true
+		}
+		p.notice = fmt.Sprintf("stopping run %d…", r.ID)
+		st := p.ctx.Store
+		return func() tea.Msg {
+			got, err := runsengine.Stop(context.Background(), st, r, 20*time.Second)
+			if err != nil {
+				return stoppedMsg{fmt.Sprintf("run %d: %v", r.ID, err)}
+			}
+			return stoppedMsg{fmt.Sprintf("run %d %s", got.ID, got.Status)}
+		}, true
+	case p.filterIn.active:
+		switch p.filterIn.key(msg) {
+		case inputAccepted:
+			return p.applyFilter(p.filterIn.text), true
+		case inputCancelled:
+			p.filterIn.text = p.filterText
+		}
+		return nil, true
+	case p.logv != nil:
+		if p.logv.key(msg, p.height) {
+			p.logv = nil
+		}
+		return nil, true
+	case p.runView != nil:
+		switch {
+		case msg.String() == "esc" || msg.String() == "backspace":
+			p.runView = nil
+		case key.Matches(msg, p.keys.Log):
+			return p.openLog(p.runView.run), true
+		case key.Matches(msg, p.keys.Stop):
+			p.askStop(p.runView.run)
+		default:
+			p.runView.key(msg)
+		}
+		return nil, true
+	}
+	return nil, false
+}
+
+// applyFilter puts a typed filter in force, or says what is wrong with it.
+func (p *Page) applyFilter(text string) tea.Cmd {
+	text = strings.TrimSpace(text)
+	if text == "" {
+		p.filterText, p.filters, p.notice = "", nil, ""
+	} else {
+		fs, err := mlflow.RunFilters(text)
+		if err != nil {
+			p.notice = "filter: " + err.Error()
+			p.filterIn.text = text
+			return nil
+		}
+		p.filterText, p.filters, p.notice = text, fs, ""
+	}
+	p.cursor = 0
+	return p.load()
+}
+
+func (p *Page) askStop(r *store.Run) {
+	if r == nil {
+		return
+	}
+	if r.Status != store.StatusRunning && r.Status != store.StatusQueued {
+		p.notice = fmt.Sprintf("run %d has ended (%s)", r.ID, r.Status)
+		return
+	}
+	p.confirm = r
+}
+
+func (p *Page) openLog(r *store.Run) tea.Cmd {
+	if r == nil {
+		return nil
+	}
+	p.logv = newLogView(r)
+	return p.logv.reload()
+}
+
 func (p *Page) onKey(msg tea.KeyPressMsg) tea.Cmd {
+	if cmd, ok := p.onOverlayKey(msg); ok {
+		return cmd
+	}
 	k := msg.String()
 	if c, ok := p.keys.Move(k, p.cursor, p.total, p.listRows()); ok {
 		p.cursor = c
@@ -220,6 +355,19 @@ func (p *Page) onKey(msg tea.KeyPressMsg) tea.Cmd {
 		p.filter = (p.filter + 1) % len(statusFilters)
 		p.cursor = 0
 		return p.load()
+	case key.Matches(msg, p.keys.Filter):
+		p.filterIn = lineInput{active: true, text: p.filterText}
+	case msg.String() == "esc" && p.filterText != "":
+		return p.applyFilter("")
+	case key.Matches(msg, p.keys.Open):
+		if r := p.selected(); r != nil {
+			p.runView = newDetailView(r)
+			return p.runView.reload(p.ctx.Store)
+		}
+	case key.Matches(msg, p.keys.Log):
+		return p.openLog(p.selected())
+	case key.Matches(msg, p.keys.Stop):
+		p.askStop(p.selected())
 	}
 	return nil
 }
@@ -290,11 +438,21 @@ func (p *Page) View() string {
 	if p.err != nil {
 		return widget.Lines(st.Error.Render("cannot read runs: "+p.err.Error()), p.width, p.height)
 	}
-	if p.total == 0 && !p.loading {
+	if p.total == 0 && !p.loading && p.filterText == "" && !p.filterIn.active && p.filter == 0 {
 		msg := st.Muted.Render("No runs yet. Start one with `mlwb run -- python train.py`, or try `mlwb demo`.")
 		return widget.Lines(msg, p.width, p.height)
 	}
+	if p.logv != nil {
+		return p.logv.view(st, p.width, p.height)
+	}
+	if p.runView != nil {
+		return p.runView.view(p.ctx, p.width, p.height)
+	}
 	var b strings.Builder
+	if p.barHeight() > 0 {
+		b.WriteString(p.bar())
+		b.WriteByte('\n')
+	}
 	b.WriteString(p.table.Header(st))
 	n := p.listRows()
 	top := p.scrollTop(n)
@@ -313,6 +471,20 @@ func (p *Page) View() string {
 		b.WriteString(p.detail(h))
 	}
 	return widget.Lines(b.String(), p.width, p.height)
+}
+
+// bar is the line over the table: the filter prompt, a stop to confirm, or a notice.
+func (p *Page) bar() string {
+	st := &p.ctx.Styles
+	switch {
+	case p.confirm != nil:
+		return widget.Fit(st.Bad.Render(fmt.Sprintf("stop run %d %s? y to stop, any other key to keep it", p.confirm.ID, p.confirm.Name)), p.width)
+	case p.filterIn.active:
+		return widget.Fit(st.Title.Render("filter: ")+p.filterIn.text+"█"+st.Muted.Render("  enter apply · esc cancel"), p.width)
+	case p.notice != "":
+		return widget.Fit(st.Muted.Render(p.notice), p.width)
+	}
+	return widget.Fit(st.Muted.Render("filter: ")+p.filterText+st.Muted.Render(fmt.Sprintf("  (%d runs · / edit · esc clear)", p.total)), p.width)
 }
 
 // scrollTop keeps the cursor on screen, a third of the way down when it jumps.
