@@ -56,7 +56,7 @@ type Summary struct {
 	RunsImported       int       `json:"runs_imported"`
 	RunsSkipped        int       `json:"runs_skipped"` // already in the store (same run id)
 	RunsFailed         int       `json:"runs_failed"`
-	DeletedRuns        int       `json:"deleted_runs"` // imported as soft-deleted runs
+	DeletedRuns        int       `json:"deleted_runs"` // deleted in MLflow (or in a deleted experiment): imported soft-deleted
 	Points             int64     `json:"points"`
 	Params             int64     `json:"params"`
 	Tags               int64     `json:"tags"`
@@ -258,7 +258,7 @@ func (im *importer) experiment(ctx context.Context, e *experiment) error {
 		if err := ctx.Err(); err != nil {
 			return err
 		}
-		if err := im.run(ctx, expID, h); err != nil {
+		if err := im.run(ctx, expID, e.Deleted, h); err != nil {
 			if ctx.Err() != nil {
 				return ctx.Err()
 			}
@@ -312,7 +312,7 @@ var statuses = map[string]string{
 var validRunID = regexp.MustCompile(`^[0-9a-zA-Z_-]{1,64}$`)
 
 // run imports one run: nothing of it stays in the store when it fails.
-func (im *importer) run(ctx context.Context, expID int64, h runHandle) error {
+func (im *importer) run(ctx context.Context, expID int64, expDeleted bool, h runHandle) error {
 	if h.ID != "" {
 		if _, err := im.s.LookupRun(ctx, strings.ToLower(h.ID)); err == nil {
 			im.sum.RunsSkipped++
@@ -355,8 +355,9 @@ func (im *importer) run(ctx context.Context, expID int64, h runHandle) error {
 	if err := im.s.CreateRun(ctx, r, m.Params, m.Tags); err != nil {
 		return fmt.Errorf("run %s: %w", m.UUID, err)
 	}
+	deleted := m.Deleted || expDeleted
 	points, err := im.points(ctx, h, r.ID)
-	if err == nil && m.Deleted {
+	if err == nil && deleted {
 		err = im.s.DeleteRun(ctx, r.ID)
 	}
 	if err != nil {
@@ -367,7 +368,7 @@ func (im *importer) run(ctx context.Context, expID int64, h runHandle) error {
 		return fmt.Errorf("run %s: %w", m.UUID, err)
 	}
 	im.sum.RunsImported++
-	if m.Deleted {
+	if deleted {
 		im.sum.DeletedRuns++
 	}
 	im.sum.Points += points
