@@ -264,8 +264,10 @@ var runAttrs = map[string]column{
 func runValue(kind, key string) (column, []any, error) {
 	switch kind {
 	case FilterMetric:
-		return column{`(SELECT ms.last FROM metric_summaries ms JOIN metric_keys mk ON mk.id = ms.key_id
-			WHERE ms.run_id = r.id AND mk.name = ?)`, true}, []any{key}, nil
+		// The key's id is an uncorrelated subquery, computed once per statement, so each run
+		// costs one primary-key lookup (a join per row made sorting 10,000 runs take 300 ms).
+		return column{`(SELECT ms.last FROM metric_summaries ms
+			WHERE ms.run_id = r.id AND ms.key_id = (SELECT mk.id FROM metric_keys mk WHERE mk.name = ?))`, true}, []any{key}, nil
 	case FilterParam:
 		return column{"(SELECT p.value FROM params p WHERE p.run_id = r.id AND p.key = ?)", false}, []any{key}, nil
 	case FilterTag:

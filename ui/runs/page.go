@@ -42,7 +42,10 @@ func defaultKeys() keyMap {
 }
 
 // sortOrders are the store orders the s key cycles through.
-var sortOrders = []string{"created", "name", "status", "duration"}
+var sortOrders = []string{"created", "name", "status", "duration", sortPrimary}
+
+// sortPrimary orders by the primary metric of mlwb.yaml (best first), when there is one.
+const sortPrimary = "primary metric"
 
 // statusFilters are the filters the f key cycles through (nil = all).
 var statusFilters = [][]string{nil, {store.StatusRunning}, {store.StatusFinished},
@@ -160,10 +163,22 @@ func (p *Page) window() int { return max(3*p.listRows(), 60) }
 func (p *Page) load() tea.Cmd {
 	p.gen++
 	gen, st := p.gen, p.ctx.Store
-	q := store.RunQuery{Statuses: statusFilters[p.filter], OrderBy: sortOrders[p.order], Asc: p.asc,
-		Filters: p.filters, Limit: p.window(), Offset: max(0, p.cursor-p.window()/3)}
+	q := p.query()
+	q.Limit, q.Offset = p.window(), max(0, p.cursor-p.window()/3)
 	p.loading = true
 	return func() tea.Msg { return fetch(st, gen, q) }
+}
+
+// query is the store query of the page's sort, status filter and filter.
+func (p *Page) query() store.RunQuery {
+	q := store.RunQuery{Statuses: statusFilters[p.filter], OrderBy: sortOrders[p.order], Asc: p.asc, Filters: p.filters}
+	if q.OrderBy == sortPrimary {
+		q.OrderBy = ""
+		if m := p.primary(); m != "" {
+			q.OrderKey = &store.Order{Kind: store.FilterMetric, Key: m}
+		}
+	}
+	return q
 }
 
 func fetch(st *store.Store, gen int, q store.RunQuery) tea.Msg {
@@ -344,7 +359,14 @@ func (p *Page) onKey(msg tea.KeyPressMsg) tea.Cmd {
 		}
 	case key.Matches(msg, p.keys.Sort):
 		p.order = (p.order + 1) % len(sortOrders)
+		if sortOrders[p.order] == sortPrimary && p.primary() == "" {
+			p.order = 0
+		}
 		p.asc = sortOrders[p.order] == "name"
+		if sortOrders[p.order] == sortPrimary { // best first
+			p.asc = p.ctx.Project.Config != nil && p.ctx.Project.Config.Metrics.Direction == "min"
+		}
+		p.notice = "sorted by " + sortOrders[p.order]
 		p.cursor = 0
 		return p.load()
 	case key.Matches(msg, p.keys.Reverse):
