@@ -245,8 +245,10 @@ func (d *detailView) body(c *common.Context, w int, add func(...string), section
 		add(wrapJoin(sumParts(st.Muted.Render, sys, "max"), "  ", w)...)
 	}
 	section(fmt.Sprintf("artifacts (%d)", len(m.artifacts)))
-	if len(m.artifacts) == 0 {
+	if len(m.artifacts) == 0 && d.run.ArtifactDir != "" {
 		add(st.Muted.Render("none in " + d.run.ArtifactDir))
+	} else if len(m.artifacts) == 0 {
+		add(st.Muted.Render("none recorded"))
 	}
 	add(m.artifacts...)
 }
@@ -311,7 +313,7 @@ func evalLines(c *common.Context, rep *eval.Report, w int) []string {
 		out = append(out, st.Muted.Render(fmt.Sprintf("%d classes: too many to draw here", len(cl.Labels))))
 		return out
 	}
-	lw := 5
+	lw := len("true\\pred") - 1 // the corner label fits in lw+2
 	for _, l := range cl.Labels {
 		lw = max(lw, min(len(l), 12))
 	}

@@ -24,7 +24,7 @@ import (
 // keyMap is the Runs page's own keys.
 type keyMap struct {
 	common.ListKeys
-	Mark, Sort, Reverse, Status, Filter, Open, Log, Stop key.Binding
+	Mark, Sort, Reverse, Status, Filter, Open, Log, Stop, Rerun, Launch, Tag, Note key.Binding
 }
 
 func defaultKeys() keyMap {
@@ -38,6 +38,10 @@ func defaultKeys() keyMap {
 		Open:     key.NewBinding(key.WithKeys("enter"), key.WithHelp("enter", "run detail")),
 		Log:      key.NewBinding(key.WithKeys("l"), key.WithHelp("l", "log")),
 		Stop:     key.NewBinding(key.WithKeys("x"), key.WithHelp("x", "stop run")),
+		Rerun:    key.NewBinding(key.WithKeys("R"), key.WithHelp("R", "rerun with changes")),
+		Launch:   key.NewBinding(key.WithKeys("L"), key.WithHelp("L", "launch a new run")),
+		Tag:      key.NewBinding(key.WithKeys("t"), key.WithHelp("t", "tag")),
+		Note:     key.NewBinding(key.WithKeys("n"), key.WithHelp("n", "note")),
 	}
 }
 
@@ -79,6 +83,7 @@ type Page struct {
 	confirm    *store.Run     // the run a stop awaits confirmation for
 	runView    *detailView    // the open run detail, nil on the table
 	logv       *logView       // the open log viewer, nil otherwise
+	form       *form          // the one-line form open over the table, nil otherwise
 }
 
 // New returns the Runs page.
@@ -91,7 +96,7 @@ func (p *Page) Title() string { return "Runs" }
 
 // Capturing implements common.Page: typing a filter or a log search, letters are text.
 func (p *Page) Capturing() bool {
-	return p.filterIn.active || p.confirm != nil || (p.logv != nil && p.logv.search.active)
+	return p.filterIn.active || p.confirm != nil || p.form != nil || (p.logv != nil && p.logv.search.active)
 }
 
 // ShortHelp implements help.KeyMap.
@@ -113,6 +118,7 @@ func (p *Page) FullHelp() [][]key.Binding {
 		{p.keys.Up, p.keys.Down, p.keys.PageUp, p.keys.PageDown, p.keys.Top, p.keys.Bottom},
 		{p.keys.Mark, p.keys.Sort, p.keys.Reverse, p.keys.Status, p.keys.Filter},
 		{p.keys.Open, p.keys.Log, p.keys.Stop, back},
+		{p.keys.Launch, p.keys.Rerun, p.keys.Tag, p.keys.Note},
 	}
 }
 
@@ -123,7 +129,7 @@ func (p *Page) listRows() int {
 
 // barHeight is the line over the table for the filter prompt or a notice.
 func (p *Page) barHeight() int {
-	if p.filterIn.active || p.filterText != "" || p.notice != "" || p.confirm != nil {
+	if p.filterIn.active || p.filterText != "" || p.notice != "" || p.confirm != nil || p.form != nil {
 		return 1
 	}
 	return 0
@@ -240,6 +246,9 @@ func (p *Page) Update(msg tea.Msg) (common.Page, tea.Cmd) {
 	case stoppedMsg:
 		p.notice = msg.text
 		return p, p.load()
+	case formDoneMsg:
+		p.notice = msg.text
+		return p, p.load()
 	case tea.KeyPressMsg:
 		return p, p.onKey(msg)
 	}
@@ -268,6 +277,16 @@ func (p *Page) onOverlayKey(msg tea.KeyPressMsg) (tea.Cmd, bool) {
 			}
 			return stoppedMsg{fmt.Sprintf("run %d %s", got.ID, got.Status)}
 		}, true
+	case p.form != nil:
+		f := p.form
+		switch f.in.key(msg) {
+		case inputAccepted:
+			p.form = nil
+			return p.submitForm(f), true
+		case inputCancelled:
+			p.form = nil
+		}
+		return nil, true
 	case p.filterIn.active:
 		switch p.filterIn.key(msg) {
 		case inputAccepted:
@@ -390,6 +409,20 @@ func (p *Page) onKey(msg tea.KeyPressMsg) tea.Cmd {
 		return p.openLog(p.selected())
 	case key.Matches(msg, p.keys.Stop):
 		p.askStop(p.selected())
+	case key.Matches(msg, p.keys.Rerun):
+		if r := p.selected(); r != nil {
+			p.launchForm(r)
+		}
+	case key.Matches(msg, p.keys.Launch):
+		p.launchForm(nil)
+	case key.Matches(msg, p.keys.Tag):
+		if r := p.selected(); r != nil {
+			p.form = &form{kind: formTag, run: r, in: lineInput{active: true}}
+		}
+	case key.Matches(msg, p.keys.Note):
+		if r := p.selected(); r != nil {
+			p.form = &form{kind: formNote, run: r, in: lineInput{active: true, text: r.Note}}
+		}
 	}
 	return nil
 }
@@ -501,6 +534,8 @@ func (p *Page) bar() string {
 	switch {
 	case p.confirm != nil:
 		return widget.Fit(st.Bad.Render(fmt.Sprintf("stop run %d %s? y to stop, any other key to keep it", p.confirm.ID, p.confirm.Name)), p.width)
+	case p.form != nil:
+		return widget.Fit(st.Title.Render(p.form.prompt())+p.form.in.text+"█"+st.Muted.Render("  enter ok · esc cancel"), p.width)
 	case p.filterIn.active:
 		return widget.Fit(st.Title.Render("filter: ")+p.filterIn.text+"█"+st.Muted.Render("  enter apply · esc cancel"), p.width)
 	case p.notice != "":

@@ -1,0 +1,141 @@
+package runs
+
+import (
+	"context"
+	"fmt"
+	"sort"
+	"strings"
+
+	tea "charm.land/bubbletea/v2"
+
+	"github.com/mlwb/mlwb/stages/project"
+	runsengine "github.com/mlwb/mlwb/stages/runs"
+	"github.com/mlwb/mlwb/store"
+)
+
+// formKind is what a one-line form on the Runs page does with its text.
+type formKind int
+
+const (
+	formLaunch formKind = iota // launch a run with these params (new, or a rerun with changes)
+	formTag                    // set tags k=v… on a run
+	formNote                   // replace a run's note
+)
+
+// form is a one-line form over the table: the launch form, a tag or a note.
+type form struct {
+	kind formKind
+	run  *store.Run // the run tagged, noted or rerun; nil for a new run
+	in   lineInput
+}
+
+func (f *form) prompt() string {
+	switch f.kind {
+	case formTag:
+		return fmt.Sprintf("tag run %d (k=v …): ", f.run.ID)
+	case formNote:
+		return fmt.Sprintf("note on run %d: ", f.run.ID)
+	}
+	if f.run != nil {
+		return fmt.Sprintf("rerun %d with params: ", f.run.ID)
+	}
+	return "new run with params: "
+}
+
+// formDoneMsg reports what a submitted form did.
+type formDoneMsg struct{ text string }
+
+// launchForm opens the launch form pre-filled with the params of run r (a rerun with changes) or,
+// for nil, with mlwb.yaml's defaults.
+func (p *Page) launchForm(r *store.Run) {
+	var words []string
+	if r != nil {
+		ps := p.params[r.ID]
+		keys := make([]string, 0, len(ps))
+		for k := range ps {
+			keys = append(keys, k)
+		}
+		sort.Strings(keys)
+		for _, k := range keys {
+			words = append(words, k+"="+quoteWord(ps[k]))
+		}
+	} else if cfg := p.ctx.Project.Config; cfg != nil {
+		for _, k := range cfg.Train.ParamOrder {
+			words = append(words, k+"="+quoteWord(fmt.Sprint(cfg.Train.Params[k])))
+		}
+	}
+	p.form = &form{kind: formLaunch, run: r, in: lineInput{active: true, text: strings.Join(words, " ")}}
+}
+
+// quoteWord quotes a value with spaces or quotes so SplitWords gives it back whole.
+func quoteWord(v string) string {
+	if v != "" && !strings.ContainsAny(v, " \t'\"\\") {
+		return v
+	}
+	return "'" + strings.ReplaceAll(v, "'", `'\''`) + "'"
+}
+
+// submitForm acts on a form's text in the background.
+func (p *Page) submitForm(f *form) tea.Cmd {
+	words, err := project.SplitWords(f.in.text)
+	if err != nil {
+		p.notice = err.Error()
+		return nil
+	}
+	st := p.ctx.Store
+	switch f.kind {
+	case formNote:
+		id, text := f.run.ID, strings.TrimSpace(f.in.text)
+		return func() tea.Msg {
+			if err := st.SetNote(context.Background(), id, text); err != nil {
+				return formDoneMsg{err.Error()}
+			}
+			return formDoneMsg{fmt.Sprintf("run %d: note saved", id)}
+		}
+	case formTag:
+		tags, err := keyValues(words)
+		if err != nil {
+			p.notice = "tag: " + err.Error()
+			return nil
+		}
+		id := f.run.ID
+		return func() tea.Msg {
+			if err := st.SetTags(context.Background(), id, tags); err != nil {
+				return formDoneMsg{err.Error()}
+			}
+			return formDoneMsg{fmt.Sprintf("run %d: %d tags set", id, len(tags))}
+		}
+	}
+	params, err := keyValues(words)
+	if err != nil {
+		p.notice = "params: " + err.Error()
+		return nil
+	}
+	o := runsengine.LaunchOptions{Store: st, Project: p.ctx.Project, DBPath: st.Path(), Params: params, Source: "tui"}
+	if r := f.run; r != nil {
+		o.Name = r.Name + "-rerun"
+		if cfg := p.ctx.Project.Config; cfg == nil || cfg.Train.Command == "" {
+			o.Command, o.Workdir = r.Command, r.Workdir // no template to fill: the same argv
+		}
+	}
+	return func() tea.Msg {
+		r, err := runsengine.Launch(context.Background(), o)
+		if err != nil {
+			return formDoneMsg{"launch: " + err.Error()}
+		}
+		return formDoneMsg{fmt.Sprintf("launched run %d: %s", r.ID, strings.Join(r.Command, " "))}
+	}
+}
+
+// keyValues parses k=v words.
+func keyValues(words []string) (map[string]string, error) {
+	m := make(map[string]string, len(words))
+	for _, w := range words {
+		k, v, ok := strings.Cut(w, "=")
+		if !ok || strings.TrimSpace(k) == "" {
+			return nil, fmt.Errorf("%q is not key=value", w)
+		}
+		m[k] = v
+	}
+	return m, nil
+}
