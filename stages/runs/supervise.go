@@ -225,7 +225,10 @@ loop:
 	if err := finish(ctx, s, r.ID, status, code, ""); err != nil {
 		return r, err
 	}
-	// Evaluated after the end is recorded, so a large predictions file does not stretch the run.
+	// Recorded and evaluated after the end is, so large files do not stretch the run.
+	if _, err := recordArtifacts(ctx, s, r); err != nil {
+		noteTrouble(ctx, s, r.ID, logw, err.Error())
+	}
 	if msg, err := EvaluateRun(ctx, s, r, evalSpec, status); err != nil {
 		noteTrouble(ctx, s, r.ID, logw, err.Error())
 	} else if msg != "" {
