@@ -227,7 +227,7 @@ func (d *detailView) body(c *common.Context, w int, add func(...string), section
 		for _, s := range user {
 			spark := ""
 			if vs, ok := m.series[s.Key]; ok {
-				spark = st.Accent.Render(widget.Sparkline(vs, max(8, min(40, w-kw-44))))
+				spark = st.Accent.Render(widget.Sparkline(vs, max(8, min(40, w-kw-48)))) // the rest of the line is kw+48 wide
 			}
 			add(fmt.Sprintf("%s %10s %s %s", widget.Fit(s.Key, kw), widget.Num(s.Last),
 				st.Muted.Render(fmt.Sprintf("min %-9s max %-9s ×%-6d", widget.Num(s.Min), widget.Num(s.Max), s.Count)), spark))
@@ -317,7 +317,10 @@ func evalLines(c *common.Context, rep *eval.Report, w int) []string {
 	for _, l := range cl.Labels {
 		lw = max(lw, min(len(l), 12))
 	}
-	cw := 7
+	cw := 7 // a column: the widest label or count, and a gap
+	for _, l := range cl.Labels {
+		cw = max(cw, min(len(l), 12)+2)
+	}
 	hdr := st.Muted.Render(widget.Fit("true\\pred", lw+2))
 	for _, l := range cl.Labels {
 		hdr += st.Muted.Render(widget.FitRight(l, cw))
