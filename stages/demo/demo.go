@@ -24,6 +24,9 @@ type Options struct {
 	Data fs.FS
 	// Exe is how the demo's train command names mlwb (recorded in each run's command).
 	Exe string
+	// Supervisor is the mlwb executable that supervises the runs (`supervise`); "" is this
+	// process's own executable.
+	Supervisor string
 	// Progress, when set, is told what is being done (one line per step).
 	Progress func(string)
 }
@@ -87,8 +90,11 @@ func Build(ctx context.Context, opt Options) (*Result, error) {
 			return nil, fmt.Errorf("demo config: %w", err)
 		}
 		p.Config, p.HasConfig = cfg, true
+		if err := recordDataset(ctx, s, p, cfg.Datasets[0], commit); err != nil {
+			return nil, err
+		}
 		for _, r := range step.runs {
-			rec, err := recordRun(ctx, s, p, commit, r)
+			rec, err := recordRun(ctx, s, p, opt.Supervisor, r)
 			if err != nil {
 				return nil, err
 			}

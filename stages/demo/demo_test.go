@@ -48,7 +48,7 @@ func TestBuildEndToEnd(t *testing.T) {
 			if len(sums[r.ID]) == 0 {
 				t.Errorf("run %s has no metrics", r.Name)
 			}
-			if _, err := os.Stat(filepath.Join(r.ArtifactDir, "predictions.csv")); err != nil {
+			if _, err := os.Stat(filepath.Join(filepath.Dir(r.LogPath), "predictions.csv")); err != nil {
 				t.Errorf("run %s wrote no predictions: %v", r.Name, err)
 			}
 			// Evaluated: the report stored, and its accuracy the same as the trainer's own

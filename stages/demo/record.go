@@ -1,13 +1,11 @@
 package demo
 
 import (
-	"bufio"
+	"bytes"
 	"context"
 	"fmt"
 	"io"
 	"os"
-	"os/user"
-	"path/filepath"
 	"strings"
 	"time"
 
@@ -23,142 +21,82 @@ type recorded struct {
 	Summary string
 }
 
-// expandArgv splits a train.command template into argv and fills each {placeholder} inside its
-// own element, so a value is always one argument, never shell text.
-func expandArgv(template string, vals map[string]string) ([]string, error) {
-	var out []string
-	for _, f := range strings.Fields(template) {
-		for _, name := range project.Placeholders(f) {
-			v, ok := vals[name]
-			if !ok {
-				return nil, fmt.Errorf("train.command: no value for {%s}", name)
-			}
-			f = strings.ReplaceAll(f, "{"+name+"}", v)
+// recordRun launches one demo run as `mlwb run` does (a detached supervisor running
+// `mlwb demo-train …` from train.command, capturing its log, metrics, system metrics, artifacts
+// and evaluation) and waits for it to end. supervisor is the mlwb executable that serves
+// `supervise` ("" for this one).
+func recordRun(ctx context.Context, s *store.Store, p *project.Project, supervisor string, spec runSpec) (*recorded, error) {
+	r, err := runs.Launch(ctx, runs.LaunchOptions{Store: s, Project: p, DBPath: p.DefaultDBPath(), Exe: supervisor,
+		Name: spec.name, Params: spec.params, Tags: map[string]string{"demo": "true"}, Source: "demo"})
+	if err != nil {
+		return nil, fmt.Errorf("demo run %s: %w", spec.name, err)
+	}
+	if r, err = runs.Follow(ctx, s, r.ID, io.Discard); err != nil {
+		return nil, fmt.Errorf("demo run %s: %w", spec.name, err)
+	}
+	// The evaluation is stored just after the end: wait for it, so the demo opens complete.
+	if p.Config != nil && p.Config.Eval.Predictions != "" && r.Status == store.StatusFinished {
+		if err := waitEvaluated(ctx, s, r.ID); err != nil {
+			return nil, fmt.Errorf("demo run %s: %w", spec.name, err)
 		}
-		out = append(out, f)
+	}
+	out := &recorded{Status: r.Status}
+	switch r.Status {
+	case store.StatusFinished:
+		sums, err := s.Summaries(ctx, []int64{r.ID})
+		if err != nil {
+			return nil, err
+		}
+		for _, sm := range sums[r.ID] {
+			if sm.Key == p.Config.Metrics.Primary {
+				out.Summary = fmt.Sprintf("%s=%.4f", sm.Key, sm.Last)
+			}
+		}
+	default:
+		out.Summary = lastLine(r.LogPath)
 	}
 	return out, nil
 }
 
-// recordRun runs the demo trainer in this process (until the runs stage's supervisor runs it as
-// a child) and records it as a run: row, params, log, parsed metrics, dataset version, end state.
-func recordRun(ctx context.Context, s *store.Store, p *project.Project, commit string, spec runSpec) (*recorded, error) {
-	cfg := p.Config
-	uuid := store.NewRunUUID()
-	runDir := p.RunDir(uuid)
-	if err := os.MkdirAll(runDir, 0o755); err != nil {
-		return nil, fmt.Errorf("demo run %s: %w", spec.name, err)
-	}
-	ds := cfg.Datasets[0]
-	vals := map[string]string{project.PlaceholderRun: uuid, project.PlaceholderRunDir: runDir,
-		project.PlaceholderData: ds.Path}
-	for k, v := range spec.params {
-		vals[k] = v
-	}
-	argv, err := expandArgv(cfg.Train.Command, vals)
-	if err != nil {
-		return nil, fmt.Errorf("demo run %s: %w", spec.name, err)
-	}
-	host, _ := os.Hostname()
-	who := ""
-	if u, err := user.Current(); err == nil {
-		who = u.Username
-	}
-	logPath := filepath.Join(runDir, "output.log")
-	r := &store.Run{UUID: uuid, Name: spec.name, Status: store.StatusRunning, Source: "demo", Command: argv,
-		Workdir: p.Root, Host: host, User: who, PID: os.Getpid(), Started: time.Now(), GitCommit: commit,
-		GitBranch: "main", LogPath: logPath, ArtifactDir: runDir}
-	if err := s.CreateRun(ctx, r, spec.params, map[string]string{"demo": "true"}); err != nil {
-		return nil, fmt.Errorf("demo run %s: %w", spec.name, err)
-	}
-	if err := linkDataset(ctx, s, p, r.ID, ds, commit); err != nil {
-		return nil, err
-	}
-
-	logf, err := os.Create(logPath)
-	if err != nil {
-		return nil, fmt.Errorf("demo run %s: %w", spec.name, err)
-	}
-	defer logf.Close()
-	parser, err := runs.NewMetricParser(cfg.Metrics.Patterns)
-	if err != nil {
-		return nil, fmt.Errorf("demo run %s: %w", spec.name, err)
-	}
-	pr, pw := io.Pipe()
-	collected := make(chan []store.Point, 1)
-	go func() { collected <- collectMetrics(pr, logf, parser, r.ID) }()
-
-	trainErr := func() error {
-		tc, err := runs.ParseTrainArgs(argv[2:])
+// waitEvaluated waits until the run's evaluation is stored, or its supervisor has exited.
+func waitEvaluated(ctx context.Context, s *store.Store, runID int64) error {
+	for i := 0; i < 600; i++ {
+		evs, err := s.Evaluations(ctx, runID)
 		if err != nil {
 			return err
 		}
-		if !filepath.IsAbs(tc.DataPath) {
-			tc.DataPath = filepath.Join(p.Root, tc.DataPath)
+		if len(evs) > 0 {
+			return nil
 		}
-		_, err = runs.Train(ctx, tc, pw)
-		return err
-	}()
-	if trainErr != nil {
-		fmt.Fprintf(pw, "error: %v\n", trainErr)
-	}
-	pw.Close()
-	pts := <-collected
-	if err := s.WriteMetrics(ctx, pts); err != nil {
-		return nil, fmt.Errorf("demo run %s: %w", spec.name, err)
-	}
-	end := store.RunEnd{Status: store.StatusFinished, ExitCode: new(int)}
-	out := &recorded{Status: end.Status}
-	if trainErr != nil {
-		code := 2
-		end = store.RunEnd{Status: store.StatusFailed, ExitCode: &code}
-		out = &recorded{Status: end.Status, Summary: trainErr.Error()}
-	} else if len(pts) > 0 {
-		out.Summary = fmt.Sprintf("%s=%.4f", cfg.Metrics.Primary, lastOf(pts, cfg.Metrics.Primary))
-	}
-	if err := s.EndRun(ctx, r.ID, end); err != nil {
-		return nil, fmt.Errorf("demo run %s: %w", spec.name, err)
-	}
-	// Evaluated as the supervisor evaluates a run: the report and eval/ metrics with the run.
-	if _, err := runs.EvaluateRun(ctx, s, r, cfg.Eval, end.Status); err != nil {
-		return nil, fmt.Errorf("demo run %s: %w", spec.name, err)
-	}
-	return out, nil
-}
-
-// collectMetrics copies the trainer's output to the log and parses its metric lines, stamping
-// each point with the time its line arrived.
-func collectMetrics(r io.Reader, log io.Writer, parser *runs.MetricParser, runID int64) []store.Point {
-	var pts []store.Point
-	var ms []runs.Metric
-	sc := bufio.NewScanner(r)
-	sc.Buffer(make([]byte, 64*1024), 1<<20)
-	for sc.Scan() {
-		line := sc.Bytes()
-		log.Write(line)
-		log.Write([]byte{'\n'})
-		now := time.Now().UnixMilli()
-		ms = parser.Parse(ms[:0], line)
-		for _, m := range ms {
-			pts = append(pts, store.Point{RunID: runID, Key: m.Key, Step: m.Step, Time: now, Value: m.Value})
+		r, err := s.GetRun(ctx, runID)
+		if err != nil {
+			return err
+		}
+		if r.Note != "" && strings.Contains(r.Note, "evaluation") { // it failed, and said so
+			return nil
+		}
+		select {
+		case <-ctx.Done():
+			return ctx.Err()
+		case <-time.After(50 * time.Millisecond):
 		}
 	}
-	io.Copy(io.Discard, r) // drain after an over-long line so the writer never blocks
-	return pts
+	return nil // the run is recorded either way; the page shows no evaluation
 }
 
-func lastOf(pts []store.Point, key string) float64 {
-	v := 0.0
-	for _, p := range pts {
-		if p.Key == key {
-			v = p.Value
-		}
+// lastLine is the last non-empty line of a log, where a failed trainer says why.
+func lastLine(path string) string {
+	b, err := os.ReadFile(path)
+	if err != nil {
+		return ""
 	}
-	return v
+	lines := bytes.Split(bytes.TrimSpace(b), []byte("\n"))
+	return strings.TrimSpace(string(lines[len(lines)-1]))
 }
 
-// linkDataset records the dataset's current content as a version and links the run to it.
-func linkDataset(ctx context.Context, s *store.Store, p *project.Project, runID int64, ds project.DatasetSpec, commit string) error {
+// recordDataset records the demo dataset's current content as a version with its row and column
+// counts, before the step's runs link to it.
+func recordDataset(ctx context.Context, s *store.Store, p *project.Project, ds project.DatasetSpec, commit string) error {
 	path := p.DatasetPath(ds)
 	hash, size, err := data.HashFile(ctx, s, path)
 	if err != nil {
@@ -172,12 +110,9 @@ func linkDataset(ctx context.Context, s *store.Store, p *project.Project, runID 
 	if err != nil {
 		return err
 	}
-	vid, err := s.AddDatasetVersion(ctx, store.DatasetVersion{DatasetID: id, ContentHash: hash, Size: size,
+	_, err = s.AddDatasetVersion(ctx, store.DatasetVersion{DatasetID: id, ContentHash: hash, Size: size,
 		Rows: rows, Columns: cols, GitCommit: commit})
-	if err != nil {
-		return err
-	}
-	return s.LinkRunDataset(ctx, runID, vid, "input")
+	return err
 }
 
 // countCSV counts the data rows and the columns of a small CSV (the demo's own file).

@@ -170,8 +170,9 @@ func LinkDataset(ctx context.Context, s *store.Store, p *project.Project, runID 
 	if err != nil {
 		return err
 	}
+	// Rows and columns unknown here (-1: NULL), so a count recorded by a profile is kept.
 	vid, err := s.AddDatasetVersion(ctx, store.DatasetVersion{DatasetID: id, ContentHash: hash, Size: size,
-		GitCommit: commit})
+		Rows: -1, Columns: -1, GitCommit: commit})
 	if err != nil {
 		return err
 	}
