@@ -7,7 +7,6 @@ import (
 	"io"
 	"os"
 	"strings"
-	"time"
 
 	"github.com/mlwb/mlwb/stages/data"
 	"github.com/mlwb/mlwb/stages/project"
@@ -34,12 +33,6 @@ func recordRun(ctx context.Context, s *store.Store, p *project.Project, supervis
 	if r, err = runs.Follow(ctx, s, r.ID, io.Discard); err != nil {
 		return nil, fmt.Errorf("demo run %s: %w", spec.name, err)
 	}
-	// The evaluation is stored just after the end: wait for it, so the demo opens complete.
-	if p.Config != nil && p.Config.Eval.Predictions != "" && r.Status == store.StatusFinished {
-		if err := waitEvaluated(ctx, s, r.ID); err != nil {
-			return nil, fmt.Errorf("demo run %s: %w", spec.name, err)
-		}
-	}
 	out := &recorded{Status: r.Status}
 	switch r.Status {
 	case store.StatusFinished:
@@ -56,32 +49,6 @@ func recordRun(ctx context.Context, s *store.Store, p *project.Project, supervis
 		out.Summary = lastLine(r.LogPath)
 	}
 	return out, nil
-}
-
-// waitEvaluated waits until the run's evaluation is stored, or its supervisor has exited.
-func waitEvaluated(ctx context.Context, s *store.Store, runID int64) error {
-	for i := 0; i < 600; i++ {
-		evs, err := s.Evaluations(ctx, runID)
-		if err != nil {
-			return err
-		}
-		if len(evs) > 0 {
-			return nil
-		}
-		r, err := s.GetRun(ctx, runID)
-		if err != nil {
-			return err
-		}
-		if r.Note != "" && strings.Contains(r.Note, "evaluation") { // it failed, and said so
-			return nil
-		}
-		select {
-		case <-ctx.Done():
-			return ctx.Err()
-		case <-time.After(50 * time.Millisecond):
-		}
-	}
-	return nil // the run is recorded either way; the page shows no evaluation
 }
 
 // lastLine is the last non-empty line of a log, where a failed trainer says why.

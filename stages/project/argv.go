@@ -92,3 +92,17 @@ func ExpandArgv(template string, values map[string]string) ([]string, error) {
 	}
 	return words, nil
 }
+
+// KeyValues parses key=value words (-p lr=0.1, --tag k=v, the runs page's forms); what names
+// them in the error.
+func KeyValues(what string, words []string) (map[string]string, error) {
+	out := make(map[string]string, len(words))
+	for _, w := range words {
+		k, v, ok := strings.Cut(w, "=")
+		if !ok || k == "" {
+			return nil, fmt.Errorf("%s %q: want key=value", what, w)
+		}
+		out[k] = v
+	}
+	return out, nil
+}

@@ -172,6 +172,7 @@ func Supervise(ctx context.Context, o SuperviseOptions) (*store.Run, error) {
 	go func() { waited <- cmd.Wait() }()
 	stopped := false
 	var waitErr error
+	var exited time.Time // when the command exited: the run's end, whatever is recorded after
 	grace := o.StopGrace
 	if grace <= 0 {
 		grace = 10 * time.Second
@@ -188,6 +189,7 @@ loop:
 		case <-kill:
 			syscall.Kill(-pid, syscall.SIGKILL)
 		case waitErr = <-waited:
+			exited = time.Now()
 			break loop
 		}
 	}
@@ -222,10 +224,9 @@ loop:
 	if stopped {
 		status = store.StatusKilled
 	}
-	if err := finish(ctx, s, r.ID, status, code, ""); err != nil {
-		return r, err
-	}
-	// Recorded and evaluated after the end is, so large files do not stretch the run.
+	// Artifacts and the evaluation are recorded before the end, so a run seen ended is complete;
+	// the end time is still the command's exit, so large files do not stretch the run. (The
+	// supervisor is alive meanwhile, so no reaper takes the silence for a lost run.)
 	if _, err := recordArtifacts(ctx, s, r); err != nil {
 		noteTrouble(ctx, s, r.ID, logw, err.Error())
 	}
@@ -233,6 +234,9 @@ loop:
 		noteTrouble(ctx, s, r.ID, logw, err.Error())
 	} else if msg != "" {
 		fmt.Fprintln(logw, msg)
+	}
+	if err := finishAt(ctx, s, r.ID, status, code, exited); err != nil {
+		return r, err
 	}
 	return s.GetRun(ctx, r.ID)
 }
@@ -260,8 +264,13 @@ func finish(ctx context.Context, s *store.Store, runID int64, status string, cod
 			return err
 		}
 	}
+	return finishAt(ctx, s, runID, status, code, time.Time{})
+}
+
+// finishAt records the end (at ended; zero is now) unless something recorded one first.
+func finishAt(ctx context.Context, s *store.Store, runID int64, status string, code int, ended time.Time) error {
 	c := code
-	_, err := s.EndRunIfUnfinished(ctx, runID, store.RunEnd{Status: status, ExitCode: &c})
+	_, err := s.EndRunIfUnfinished(ctx, runID, store.RunEnd{Status: status, ExitCode: &c, Ended: ended})
 	return err
 }
 

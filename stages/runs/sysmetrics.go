@@ -35,12 +35,11 @@ type sysSampler struct {
 	runID int64
 	step  int64
 
-	prevAt   time.Time
+	prevAt   time.Time      // zero before the first sample
 	prevTree map[int]uint64 // pid → CPU ticks at the previous sample
 	prevCPU  *cpu.TimesStat
 	prevDisk [2]uint64 // read, write bytes
 	prevNet  [2]uint64 // received, sent bytes
-	havePrev bool
 }
 
 // clockTicks is USER_HZ, the unit of /proc/<pid>/stat's CPU times: 100 on every Linux ABI.
@@ -57,7 +56,7 @@ func (s *sysSampler) sample(ctx context.Context, now time.Time) []store.Point {
 		pts = append(pts, store.Point{RunID: s.runID, Key: sysPrefix + key, Step: s.step, Time: now.UnixMilli(), Value: v})
 	}
 	dt := now.Sub(s.prevAt).Seconds()
-	rates := s.havePrev && dt > 0
+	rates := !s.prevAt.IsZero() && dt > 0
 
 	tree := readProcTree(s.root)
 	var rss uint64
@@ -111,7 +110,7 @@ func (s *sysSampler) sample(ctx context.Context, now time.Time) []store.Point {
 		}
 		s.prevNet = cur
 	}
-	s.prevAt, s.havePrev = now, true
+	s.prevAt = now
 	s.step++
 	return pts
 }

@@ -12,6 +12,7 @@ import (
 
 	"github.com/spf13/cobra"
 
+	"github.com/mlwb/mlwb/stages/project"
 	"github.com/mlwb/mlwb/stages/runs"
 	"github.com/mlwb/mlwb/store"
 )
@@ -43,11 +44,11 @@ a hangup of the terminal only detaches. --detach prints the run id and returns a
 				return err
 			}
 			defer s.Close()
-			pm, err := keyValues("-p", params)
+			pm, err := project.KeyValues("-p", params)
 			if err != nil {
 				return err
 			}
-			tm, err := keyValues("--tag", tags)
+			tm, err := project.KeyValues("--tag", tags)
 			if err != nil {
 				return err
 			}
@@ -134,18 +135,6 @@ func runOutcome(r *store.Run) error {
 		code = *r.ExitCode
 	}
 	return &exitError{code: code, err: fmt.Errorf("run #%d %s (exit %d)", r.ID, r.Status, code)}
-}
-
-func keyValues(flag string, kvs []string) (map[string]string, error) {
-	out := map[string]string{}
-	for _, kv := range kvs {
-		k, v, ok := strings.Cut(kv, "=")
-		if !ok || k == "" {
-			return nil, fmt.Errorf("%s %q: want key=value", flag, kv)
-		}
-		out[k] = v
-	}
-	return out, nil
 }
 
 func newSuperviseCmd(g *globals) *cobra.Command {

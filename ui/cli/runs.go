@@ -15,6 +15,7 @@ import (
 
 	"github.com/spf13/cobra"
 
+	"github.com/mlwb/mlwb/stages/project"
 	"github.com/mlwb/mlwb/stages/runs"
 	"github.com/mlwb/mlwb/stages/runs/mlflow"
 	"github.com/mlwb/mlwb/store"
@@ -400,7 +401,7 @@ func newRunsTagCmd(g *globals) *cobra.Command {
 		Short: "Set tags on a run",
 		Args:  cobra.MinimumNArgs(2),
 		RunE: func(cmd *cobra.Command, args []string) error {
-			tags, err := keyValues("tag", args[1:])
+			tags, err := project.KeyValues("tag", args[1:])
 			if err != nil {
 				return err
 			}

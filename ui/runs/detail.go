@@ -4,8 +4,6 @@ import (
 	"context"
 	"encoding/json"
 	"fmt"
-	"io/fs"
-	"path/filepath"
 	"sort"
 	"strings"
 
@@ -54,11 +52,13 @@ func newDetailView(r *store.Run) *detailView {
 
 // reload reads the run again (it may be running).
 func (d *detailView) reload(st *store.Store) tea.Cmd {
-	id := d.runID
-	return func() tea.Msg { return readDetail(st, id) }
+	id, prev := d.runID, d.msg
+	return func() tea.Msg { return readDetail(st, id, prev) }
 }
 
-func readDetail(st *store.Store, id int64) detailMsg {
+// readDetail reads the run; a metric whose summary is as in prev keeps prev's history, so a
+// detail left open re-reads only the series that grew.
+func readDetail(st *store.Store, id int64, prev detailMsg) detailMsg {
 	ctx := context.Background()
 	m := detailMsg{runID: id}
 	fail := func(err error) detailMsg { return detailMsg{runID: id, err: err} }
@@ -81,12 +81,20 @@ func readDetail(st *store.Store, id int64) detailMsg {
 	}
 	m.sums = sums[id]
 	m.series = map[string][]float64{}
+	before := map[string]store.Summary{}
+	for _, s := range prev.sums {
+		before[s.Key] = s
+	}
 	n := 0
 	for _, s := range m.sums {
 		if strings.HasPrefix(s.Key, "sys/") || strings.HasPrefix(s.Key, "eval/") || n >= maxDetailSeries {
 			continue
 		}
 		n++
+		if b, ok := before[s.Key]; ok && b.Count == s.Count && b.LastStep == s.LastStep && prev.series[s.Key] != nil {
+			m.series[s.Key] = prev.series[s.Key]
+			continue
+		}
 		h, err := st.History(ctx, id, s.Key)
 		if err != nil {
 			return fail(err)
@@ -110,21 +118,17 @@ func readDetail(st *store.Store, id int64) detailMsg {
 			}
 		}
 	}
-	if dir := m.run.ArtifactDir; dir != "" {
-		filepath.WalkDir(dir, func(path string, e fs.DirEntry, err error) error {
-			if err != nil || len(m.artifacts) >= maxArtifacts {
-				return filepath.SkipDir
-			}
-			if e.Type().IsRegular() {
-				rel, _ := filepath.Rel(dir, path)
-				size := ""
-				if info, err := e.Info(); err == nil {
-					size = widget.Num(float64(info.Size()))
-				}
-				m.artifacts = append(m.artifacts, rel+"  "+size+" B")
-			}
-			return nil
-		})
+	// The artifacts the store recorded (the supervisor at the run's end, the MLflow API on upload).
+	as, err := st.Artifacts(ctx, id, "")
+	if err != nil {
+		return fail(err)
+	}
+	for i, a := range as {
+		if i == maxArtifacts {
+			m.artifacts = append(m.artifacts, fmt.Sprintf("… and %d more", len(as)-maxArtifacts))
+			break
+		}
+		m.artifacts = append(m.artifacts, a.Path+"  "+widget.Num(float64(a.Size))+" B")
 	}
 	return m
 }
@@ -245,10 +249,8 @@ func (d *detailView) body(c *common.Context, w int, add func(...string), section
 		add(wrapJoin(sumParts(st.Muted.Render, sys, "max"), "  ", w)...)
 	}
 	section(fmt.Sprintf("artifacts (%d)", len(m.artifacts)))
-	if len(m.artifacts) == 0 && d.run.ArtifactDir != "" {
-		add(st.Muted.Render("none in " + d.run.ArtifactDir))
-	} else if len(m.artifacts) == 0 {
-		add(st.Muted.Render("none recorded"))
+	if len(m.artifacts) == 0 {
+		add(st.Muted.Render("none recorded (a run's files in " + d.run.ArtifactDir + " are recorded when it ends)"))
 	}
 	add(m.artifacts...)
 }

@@ -93,9 +93,9 @@ func (p *Page) submitForm(f *form) tea.Cmd {
 			return formDoneMsg{fmt.Sprintf("run %d: note saved", id)}
 		}
 	case formTag:
-		tags, err := keyValues(words)
+		tags, err := project.KeyValues("tag", words)
 		if err != nil {
-			p.notice = "tag: " + err.Error()
+			p.notice = err.Error()
 			return nil
 		}
 		id := f.run.ID
@@ -106,9 +106,9 @@ func (p *Page) submitForm(f *form) tea.Cmd {
 			return formDoneMsg{fmt.Sprintf("run %d: %d tags set", id, len(tags))}
 		}
 	}
-	params, err := keyValues(words)
+	params, err := project.KeyValues("param", words)
 	if err != nil {
-		p.notice = "params: " + err.Error()
+		p.notice = err.Error()
 		return nil
 	}
 	o := runsengine.LaunchOptions{Store: st, Project: p.ctx.Project, DBPath: st.Path(), Params: params, Source: "tui"}
@@ -125,17 +125,4 @@ func (p *Page) submitForm(f *form) tea.Cmd {
 		}
 		return formDoneMsg{fmt.Sprintf("launched run %d: %s", r.ID, strings.Join(r.Command, " "))}
 	}
-}
-
-// keyValues parses k=v words.
-func keyValues(words []string) (map[string]string, error) {
-	m := make(map[string]string, len(words))
-	for _, w := range words {
-		k, v, ok := strings.Cut(w, "=")
-		if !ok || strings.TrimSpace(k) == "" {
-			return nil, fmt.Errorf("%q is not key=value", w)
-		}
-		m[k] = v
-	}
-	return m, nil
 }

@@ -55,12 +55,19 @@ func newLogView(r *store.Run) *logView {
 
 // reload reads the log's tail in the background.
 func (l *logView) reload() tea.Cmd {
-	path := l.path
-	return func() tea.Msg { return readLogTail(path) }
+	path, size, read := l.path, l.size, l.lines != nil || l.err != nil
+	return func() tea.Msg {
+		if read {
+			if st, err := os.Stat(path); err == nil && st.Size() == size {
+				return nil // unchanged since the last read: a finished run's log is read once
+			}
+		}
+		return readLogTail(path)
+	}
 }
 
 func readLogTail(path string) logMsg {
-	m := logMsg{path: path}
+	m := logMsg{path: path, lines: []string{}}
 	f, err := os.Open(path)
 	if err != nil {
 		m.err = err

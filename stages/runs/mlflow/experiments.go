@@ -37,18 +37,7 @@ func sortedKV(m map[string]string) []kvOut {
 }
 
 // validateExperimentTag checks an experiment tag as MLflow does.
-func validateExperimentTag(t kvIn) error {
-	if err := validateName("tag", t.Key); err != nil {
-		return err
-	}
-	if !t.Value.Set {
-		return missingParam("value")
-	}
-	if len(t.Value.V) > MaxExpTagValueLen {
-		return invalidParam("Tag value '%s' had length %d, which exceeded length limit of %d", truncate(t.Value.V, 250), len(t.Value.V), MaxExpTagValueLen)
-	}
-	return nil
-}
+func validateExperimentTag(t kvIn) error { return validateKV("tag", "Tag", t, MaxExpTagValueLen) }
 
 func (h *handler) createExperiment(w http.ResponseWriter, r *http.Request) (any, error) {
 	var req struct {

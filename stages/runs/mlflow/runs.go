@@ -69,28 +69,21 @@ func validateName(what string, k optString) error {
 	return nil
 }
 
-func validateParam(p kvIn) error {
-	if err := validateName("param", p.Key); err != nil {
-		return err
-	}
-	if !p.Value.Set {
-		return missingParam("value")
-	}
-	if len(p.Value.V) > MaxParamValueLen {
-		return invalidParam("Param value '%s' had length %d, which exceeded length limit of %d", truncate(p.Value.V, 250), len(p.Value.V), MaxParamValueLen)
-	}
-	return nil
-}
+func validateParam(p kvIn) error { return validateKV("param", "Param", p, MaxParamValueLen) }
 
-func validateTag(t kvIn) error {
-	if err := validateName("tag", t.Key); err != nil {
+func validateTag(t kvIn) error { return validateKV("tag", "Tag", t, MaxTagValueLen) }
+
+// validateKV checks a param or tag as MLflow does: a valid key, a value present and within
+// maxLen bytes. what names it in key errors, title in value errors (MLflow's wording).
+func validateKV(what, title string, kv kvIn, maxLen int) error {
+	if err := validateName(what, kv.Key); err != nil {
 		return err
 	}
-	if !t.Value.Set {
+	if !kv.Value.Set {
 		return missingParam("value")
 	}
-	if len(t.Value.V) > MaxTagValueLen {
-		return invalidParam("Tag value '%s' had length %d, which exceeded length limit of %d", truncate(t.Value.V, 250), len(t.Value.V), MaxTagValueLen)
+	if len(kv.Value.V) > maxLen {
+		return invalidParam("%s value '%s' had length %d, which exceeded length limit of %d", title, truncate(kv.Value.V, 250), len(kv.Value.V), maxLen)
 	}
 	return nil
 }
@@ -427,6 +420,20 @@ func (h *handler) searchRuns(w http.ResponseWriter, r *http.Request) (any, error
 }
 
 func (h *handler) logParam(w http.ResponseWriter, r *http.Request) (any, error) {
+	ctx := r.Context()
+	ref, kv, err := h.runKV(r, validateParam)
+	if err != nil {
+		return nil, err
+	}
+	if err := h.s.LogParams(ctx, ref.ID, []store.KV{kv}); err != nil {
+		return nil, err
+	}
+	return emptyObject, nil
+}
+
+// runKV decodes the body log-parameter and set-tag share ({run_id|run_uuid, key, value}),
+// finds the active run and validates the pair.
+func (h *handler) runKV(r *http.Request, validate func(kvIn) error) (store.RunRef, store.KV, error) {
 	var req struct {
 		RunID   optString `json:"run_id"`
 		RunUUID optString `json:"run_uuid"`
@@ -434,20 +441,16 @@ func (h *handler) logParam(w http.ResponseWriter, r *http.Request) (any, error) 
 		Value   optString `json:"value"`
 	}
 	if err := decode(r, &req); err != nil {
-		return nil, err
+		return store.RunRef{}, store.KV{}, err
 	}
-	ctx := r.Context()
-	ref, err := h.activeRun(ctx, runIDOf(req.RunID, req.RunUUID))
+	ref, err := h.activeRun(r.Context(), runIDOf(req.RunID, req.RunUUID))
 	if err != nil {
-		return nil, err
+		return store.RunRef{}, store.KV{}, err
 	}
-	if err := validateParam(kvIn{req.Key, req.Value}); err != nil {
-		return nil, err
+	if err := validate(kvIn{req.Key, req.Value}); err != nil {
+		return store.RunRef{}, store.KV{}, err
 	}
-	if err := h.s.LogParams(ctx, ref.ID, []store.KV{{Key: req.Key.V, Value: req.Value.V}}); err != nil {
-		return nil, err
-	}
-	return emptyObject, nil
+	return ref, store.KV{Key: req.Key.V, Value: req.Value.V}, nil
 }
 
 // setTags sets run tags, keeping the run's name in step with its mlflow.runName tag.
@@ -465,24 +468,11 @@ func (h *handler) setParamsAndTags(ctx context.Context, runID int64, params, tag
 }
 
 func (h *handler) setTag(w http.ResponseWriter, r *http.Request) (any, error) {
-	var req struct {
-		RunID   optString `json:"run_id"`
-		RunUUID optString `json:"run_uuid"`
-		Key     optString `json:"key"`
-		Value   optString `json:"value"`
-	}
-	if err := decode(r, &req); err != nil {
-		return nil, err
-	}
-	ctx := r.Context()
-	ref, err := h.activeRun(ctx, runIDOf(req.RunID, req.RunUUID))
+	ref, kv, err := h.runKV(r, validateTag)
 	if err != nil {
 		return nil, err
 	}
-	if err := validateTag(kvIn{req.Key, req.Value}); err != nil {
-		return nil, err
-	}
-	if err := h.setParamsAndTags(ctx, ref.ID, nil, []store.KV{{Key: req.Key.V, Value: req.Value.V}}); err != nil {
+	if err := h.setParamsAndTags(r.Context(), ref.ID, nil, []store.KV{kv}); err != nil {
 		return nil, err
 	}
 	return emptyObject, nil
