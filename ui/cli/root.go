@@ -61,7 +61,7 @@ workbench; its state lives in .mlwb/state.db next to your code. New here? Try:
 	pf.StringVar(&g.theme, "theme", "", "colour theme: dark, light, high-contrast or mono (default: the last one chosen)")
 	pf.BoolVar(&g.noColor, "no-color", false, "draw without colour (also when NO_COLOR is set)")
 	root.AddCommand(newInitCmd(g), newDemoCmd(g), newVersionCmd(), newDemoTrainCmd(),
-		newRunCmd(g), newSuperviseCmd(g), newRunsCmd(g), newServerCmd(g), newEvalCmd(g), newImportCmd(g))
+		newRunCmd(g), newSuperviseCmd(g), newRunsCmd(g), newServerCmd(g), newEvalCmd(g), newImportCmd(g), newDataCmd(g))
 	return root
 }
 

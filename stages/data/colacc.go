@@ -1,0 +1,330 @@
+package data
+
+import (
+	"bytes"
+	"math"
+	"unicode/utf8"
+
+)
+
+// numAcc accumulates the statistics of one kind of numeric value (integers, floats or dates as
+// epoch seconds) of a column: moments by Welford's update (merged with Chan's formula, so the
+// parallel result is as stable as a serial one), extremes, the exact histogram, and — once the
+// column has too many distinct values to count exactly — a KLL sketch for quantiles.
+type numAcc struct {
+	n          int64
+	mean, m2   float64
+	min, max   float64
+	imin, imax int64 // exact extremes of integers (float64 loses digits past 2^53)
+	zeros, neg int64
+	infinite   int64
+	hist       hist
+	sketch     *kll
+}
+
+func (a *numAcc) add(v float64, iv int64, isInt bool) {
+	if math.IsInf(v, 0) {
+		a.infinite++
+		if a.n == 0 && a.infinite == 1 {
+			a.min, a.max = v, v
+		}
+		a.min, a.max = math.Min(a.min, v), math.Max(a.max, v)
+		return
+	}
+	if a.n == 0 && a.infinite == 0 {
+		a.min, a.max, a.imin, a.imax = v, v, iv, iv
+	}
+	a.n++
+	d := v - a.mean
+	a.mean += d / float64(a.n)
+	a.m2 += d * (v - a.mean)
+	if v < a.min {
+		a.min = v
+	}
+	if v > a.max {
+		a.max = v
+	}
+	if isInt {
+		if iv < a.imin {
+			a.imin = iv
+		}
+		if iv > a.imax {
+			a.imax = iv
+		}
+	}
+	if v == 0 {
+		a.zeros++
+	} else if v < 0 {
+		a.neg++
+	}
+	a.hist.add(v)
+	if a.sketch != nil {
+		a.sketch.add(v)
+	}
+}
+
+func (a *numAcc) merge(o *numAcc) {
+	if o.n == 0 && o.infinite == 0 {
+		return
+	}
+	if a.n == 0 && a.infinite == 0 {
+		sk := a.sketch
+		*a = *o
+		a.sketch = sk
+		if o.sketch != nil {
+			if a.sketch == nil {
+				a.sketch = newKLL()
+			}
+			a.sketch.merge(o.sketch)
+		}
+		return
+	}
+	if o.n > 0 {
+		if a.n == 0 {
+			a.imin, a.imax = o.imin, o.imax
+		} else {
+			a.imin, a.imax = min(a.imin, o.imin), max(a.imax, o.imax)
+		}
+		n := a.n + o.n
+		d := o.mean - a.mean
+		a.m2 += o.m2 + d*d*float64(a.n)*float64(o.n)/float64(n)
+		a.mean += d * float64(o.n) / float64(n)
+		a.n = n
+	}
+	a.min, a.max = math.Min(a.min, o.min), math.Max(a.max, o.max)
+	a.zeros += o.zeros
+	a.neg += o.neg
+	a.infinite += o.infinite
+	a.hist.merge(&o.hist)
+	if o.sketch != nil {
+		if a.sketch == nil {
+			a.sketch = newKLL()
+		}
+		a.sketch.merge(o.sketch)
+	}
+}
+
+// example is one value of a kind, with the line it was read from, kept to show type violations.
+type example struct {
+	Line  int64  `json:"line"`
+	Value string `json:"value"`
+}
+
+const examplesPerKind = 3
+
+// colAcc is everything one worker learns about one column. The column's type is not known while
+// reading (it is decided from all values at the end), so a value is counted under its own kind and
+// the statistics of every kind are kept; the ones that do not match the final type become the
+// violation count.
+type colAcc struct {
+	kinds    [numKinds]int64
+	examples [numKinds][]example
+	num      [3]*numAcc // by kind: KindInt, KindFloat, KindDate (see numSlot)
+	trues    int64
+
+	lenMin, lenMax int
+	lenSum         int64
+	minStr, maxStr []byte // of the text values
+	badUTF8        int64
+	badUTF8Line    int64
+
+	values valueCounts
+	dp     dateParser
+}
+
+func newColAcc(limit int, dayFirst bool) *colAcc {
+	c := &colAcc{lenMin: math.MaxInt, dp: dateParser{dayFirst: dayFirst}}
+	c.values.init(limit)
+	return c
+}
+
+func numSlot(k Kind) int {
+	switch k {
+	case KindInt:
+		return 0
+	case KindFloat:
+		return 1
+	}
+	return 2
+}
+
+// addText counts one raw text value (CSV) read at line, and returns its kind and number.
+func (c *colAcc) addText(b []byte, line int64) (Kind, float64) {
+	b = trimSpace(b)
+	k, v := classify(b, &c.dp)
+	var iv int64
+	if k == KindInt {
+		iv, _ = parseInt(b)
+	}
+	c.addKind(k, b, v, iv, line)
+	return k, v
+}
+
+// addKind counts one value whose kind is already known (typed sources: JSON, Parquet).
+func (c *colAcc) addKind(k Kind, b []byte, v float64, iv int64, line int64) {
+	c.kinds[k]++
+	if k == KindNull {
+		return
+	}
+	if len(c.examples[k]) < examplesPerKind {
+		c.examples[k] = append(c.examples[k], example{Line: line, Value: clip(b, 80)})
+	}
+	wasExact := !c.values.overflow
+	switch k {
+	case KindInt, KindFloat, KindDate:
+		s := numSlot(k)
+		a := c.num[s]
+		if a == nil {
+			a = &numAcc{}
+			if c.values.overflow {
+				a.sketch = newKLL()
+			}
+			c.num[s] = a
+		}
+		a.add(v, iv, k == KindInt)
+		switch k {
+		case KindInt:
+			c.values.addInt(iv)
+		case KindFloat:
+			if !math.IsInf(v, 0) {
+				c.values.addFloat(v)
+			}
+		default:
+			c.values.addDate(v)
+		}
+	case KindBool:
+		if v == 1 {
+			c.trues++
+		}
+		c.values.addString(b)
+	default:
+		c.values.addString(b)
+		if c.minStr == nil || bytes.Compare(b, c.minStr) < 0 {
+			c.minStr = append(c.minStr[:0], b...)
+			if c.minStr == nil {
+				c.minStr = []byte{}
+			}
+		}
+		if c.maxStr == nil || bytes.Compare(b, c.maxStr) > 0 {
+			c.maxStr = append(c.maxStr[:0], b...)
+			if c.maxStr == nil {
+				c.maxStr = []byte{}
+			}
+		}
+	}
+	if wasExact && c.values.overflow {
+		c.seedSketches()
+	}
+	n := len(b)
+	if !isASCII(b) {
+		if !utf8.Valid(b) {
+			if c.badUTF8 == 0 {
+				c.badUTF8Line = line
+			}
+			c.badUTF8++
+		}
+		n = utf8.RuneCount(b)
+	}
+	if n < c.lenMin {
+		c.lenMin = n
+	}
+	if n > c.lenMax {
+		c.lenMax = n
+	}
+	c.lenSum += int64(n)
+}
+
+func isASCII(b []byte) bool {
+	for _, x := range b {
+		if x >= 0x80 {
+			return false
+		}
+	}
+	return true
+}
+
+func clip(b []byte, n int) string {
+	if len(b) > n {
+		b = b[:n]
+	}
+	return string(bytes.ToValidUTF8(b, []byte("\uFFFD")))
+}
+
+// seedSketches starts the quantile sketches when the column leaves exact counting: every value
+// counted so far goes in with its count, and from now on each value is added as it comes.
+func (c *colAcc) seedSketches() {
+	for s, a := range c.num {
+		if a == nil || a.sketch != nil {
+			continue
+		}
+		a.sketch = newKLL()
+		add := func(v float64, n int64) {
+			for ; n > 0; n-- {
+				a.sketch.add(v)
+			}
+		}
+		switch s {
+		case 0:
+			c.values.eachInt(func(v, n int64) { add(float64(v), n) })
+		case 1:
+			for v, n := range c.values.floats {
+				add(v, n)
+			}
+		case 2:
+			for v, n := range c.values.dates {
+				add(v, n)
+			}
+		}
+	}
+}
+
+// merge folds another worker's view of the same column into c.
+func (c *colAcc) merge(o *colAcc) {
+	for k := range c.kinds {
+		c.kinds[k] += o.kinds[k]
+		c.examples[k] = mergeExamples(c.examples[k], o.examples[k])
+	}
+	if o.values.overflow && !c.values.overflow {
+		c.seedSketches()
+	}
+	if c.values.overflow && !o.values.overflow {
+		o.seedSketches()
+	}
+	for s := range c.num {
+		if o.num[s] == nil {
+			continue
+		}
+		if c.num[s] == nil {
+			c.num[s] = &numAcc{}
+		}
+		c.num[s].merge(o.num[s])
+	}
+	c.values.merge(&o.values)
+	c.trues += o.trues
+	c.lenMin, c.lenMax = min(c.lenMin, o.lenMin), max(c.lenMax, o.lenMax)
+	c.lenSum += o.lenSum
+	if o.minStr != nil && (c.minStr == nil || bytes.Compare(o.minStr, c.minStr) < 0) {
+		c.minStr = o.minStr
+	}
+	if o.maxStr != nil && (c.maxStr == nil || bytes.Compare(o.maxStr, c.maxStr) > 0) {
+		c.maxStr = o.maxStr
+	}
+	if o.badUTF8 > 0 && (c.badUTF8 == 0 || o.badUTF8Line < c.badUTF8Line) {
+		c.badUTF8Line = o.badUTF8Line
+	}
+	c.badUTF8 += o.badUTF8
+	c.dp.hasTime = c.dp.hasTime || o.dp.hasTime
+}
+
+func mergeExamples(a, b []example) []example {
+	out := append(append([]example(nil), a...), b...)
+	for i := 1; i < len(out); i++ {
+		for j := i; j > 0 && out[j].Line < out[j-1].Line; j-- {
+			out[j], out[j-1] = out[j-1], out[j]
+		}
+	}
+	if len(out) > examplesPerKind {
+		out = out[:examplesPerKind]
+	}
+	return out
+}

@@ -1,0 +1,276 @@
+package data
+
+import (
+	"math"
+	"strconv"
+
+	"github.com/axiomhq/hyperloglog"
+	"github.com/cespare/xxhash/v2"
+)
+
+// valueCounts counts each distinct value of a column exactly, keyed by what the value is rather
+// than how it was spelled (so "1" and "01.0" stay apart only when they are different kinds):
+// integers in a dense window of counters (no hashing: most integer columns are small codes, counts
+// or measurements), other integers, floats and dates in maps keyed by number, text in a map keyed
+// by string. When the maps hold more than limit values the column goes approximate: a HyperLogLog
+// takes over distinct counting and the maps stop growing (the dense window keeps counting).
+type valueCounts struct {
+	strIdx    map[string]int32
+	strCounts []int64
+	denseBase int64
+	dense     []int64
+	ints      map[int64]int64
+	floats    map[float64]int64
+	dates     map[float64]int64
+
+	distinct int // values held, all containers
+	limit    int
+	overflow bool
+	hll      *hyperloglog.Sketch
+}
+
+const maxDense = 1 << 16
+
+// Salts keep the HyperLogLog hashes of an integer, a float and a date with the same bits apart.
+const (
+	saltInt   = 0x9E3779B97F4A7C15
+	saltFloat = 0xC2B2AE3D27D4EB4F
+	saltDate  = 0x165667B19E3779F9
+)
+
+func mix64(x uint64) uint64 { // splitmix64 finaliser
+	x ^= x >> 30
+	x *= 0xbf58476d1ce4e5b9
+	x ^= x >> 27
+	x *= 0x94d049bb133111eb
+	return x ^ x>>31
+}
+
+func (vc *valueCounts) init(limit int) {
+	vc.strIdx = map[string]int32{}
+	vc.limit = limit
+}
+
+func (vc *valueCounts) grew() {
+	vc.distinct++
+	if vc.distinct > vc.limit && !vc.overflow {
+		vc.goApproximate()
+	}
+}
+
+// addString counts a text (or boolean) value.
+func (vc *valueCounts) addString(b []byte) {
+	if vc.overflow {
+		vc.hll.InsertHash(xxhash.Sum64(b))
+		return
+	}
+	if i, ok := vc.strIdx[string(b)]; ok {
+		vc.strCounts[i]++
+		return
+	}
+	vc.strIdx[string(b)] = int32(len(vc.strCounts))
+	vc.strCounts = append(vc.strCounts, 1)
+	vc.grew()
+}
+
+// addInt counts an integer.
+func (vc *valueCounts) addInt(v int64) {
+	if vc.dense == nil && !vc.overflow {
+		vc.dense = make([]int64, 1024)
+		vc.denseBase = v - 512
+	}
+	if d := v - vc.denseBase; vc.dense != nil && d >= 0 && d < int64(len(vc.dense)) {
+		if vc.dense[d] == 0 {
+			vc.dense[d] = 1
+			vc.grewDense(v)
+			return
+		}
+		vc.dense[d]++
+		return
+	}
+	if vc.dense != nil && vc.widenDense(v) {
+		vc.addInt(v)
+		return
+	}
+	if vc.overflow {
+		vc.hll.InsertHash(mix64(uint64(v) ^ saltInt))
+		return
+	}
+	if vc.ints == nil {
+		vc.ints = map[int64]int64{}
+	}
+	if c, ok := vc.ints[v]; ok {
+		vc.ints[v] = c + 1
+		return
+	}
+	vc.ints[v] = 1
+	vc.grew()
+}
+
+func (vc *valueCounts) grewDense(v int64) {
+	if vc.overflow {
+		vc.hll.InsertHash(mix64(uint64(v) ^ saltInt))
+		return
+	}
+	vc.grew()
+}
+
+// widenDense grows the window to cover v when the result stays under maxDense counters.
+func (vc *valueCounts) widenDense(v int64) bool {
+	lo, hi := vc.denseBase, vc.denseBase+int64(len(vc.dense))
+	lo, hi = min(lo, v), max(hi, v+1)
+	if hi-lo > maxDense {
+		return false
+	}
+	size := int64(len(vc.dense))
+	for size < hi-lo {
+		size *= 2
+	}
+	size = min(size, maxDense)
+	// Keep the old values, centring the slack on the side v came from.
+	newBase := lo
+	if v >= vc.denseBase {
+		newBase = max(hi-size, min(lo, vc.denseBase))
+	}
+	nd := make([]int64, size)
+	copy(nd[vc.denseBase-newBase:], vc.dense)
+	vc.dense, vc.denseBase = nd, newBase
+	return true
+}
+
+// addFloat counts a float; addDate a date (epoch seconds).
+func (vc *valueCounts) addFloat(v float64) { vc.addNum(&vc.floats, v, saltFloat) }
+func (vc *valueCounts) addDate(v float64)  { vc.addNum(&vc.dates, v, saltDate) }
+
+func (vc *valueCounts) addNum(m *map[float64]int64, v float64, salt uint64) {
+	if vc.overflow {
+		vc.hll.InsertHash(mix64(math.Float64bits(v) ^ salt))
+		return
+	}
+	if *m == nil {
+		*m = map[float64]int64{}
+	}
+	if c, ok := (*m)[v]; ok {
+		(*m)[v] = c + 1
+		return
+	}
+	(*m)[v] = 1
+	vc.grew()
+}
+
+// goApproximate seeds the HyperLogLog with every value held; from now on the maps stop growing.
+func (vc *valueCounts) goApproximate() {
+	vc.overflow = true
+	vc.hll = hyperloglog.New16()
+	for s := range vc.strIdx {
+		vc.hll.InsertHash(xxhash.Sum64String(s))
+	}
+	vc.eachInt(func(v, _ int64) { vc.hll.InsertHash(mix64(uint64(v) ^ saltInt)) })
+	for v := range vc.floats {
+		vc.hll.InsertHash(mix64(math.Float64bits(v) ^ saltFloat))
+	}
+	for v := range vc.dates {
+		vc.hll.InsertHash(mix64(math.Float64bits(v) ^ saltDate))
+	}
+}
+
+func (vc *valueCounts) eachInt(f func(v, count int64)) {
+	for i, c := range vc.dense {
+		if c != 0 {
+			f(vc.denseBase+int64(i), c)
+		}
+	}
+	for v, c := range vc.ints {
+		f(v, c)
+	}
+}
+
+// merge folds o into vc (both exact: the union stays exact, even past the limit; either
+// approximate: both are).
+func (vc *valueCounts) merge(o *valueCounts) {
+	if o.overflow && !vc.overflow {
+		vc.goApproximate()
+	}
+	if vc.overflow && !o.overflow {
+		o.goApproximate()
+	}
+	for s, i := range o.strIdx {
+		if j, ok := vc.strIdx[s]; ok {
+			vc.strCounts[j] += o.strCounts[i]
+		} else if !vc.overflow {
+			vc.strIdx[s] = int32(len(vc.strCounts))
+			vc.strCounts = append(vc.strCounts, o.strCounts[i])
+			vc.distinct++
+		}
+	}
+	lim := vc.limit
+	vc.limit = math.MaxInt // the union of exact counts stays exact
+	o.eachInt(func(v, c int64) {
+		if d := v - vc.denseBase; vc.dense != nil && d >= 0 && d < int64(len(vc.dense)) {
+			if vc.dense[d] == 0 {
+				vc.distinct++
+			}
+			vc.dense[d] += c
+			return
+		}
+		if vc.dense == nil || !vc.widenDense(v) {
+			if vc.overflow {
+				return
+			}
+			if vc.ints == nil {
+				vc.ints = map[int64]int64{}
+			}
+			if _, ok := vc.ints[v]; !ok {
+				vc.distinct++
+			}
+			vc.ints[v] += c
+			return
+		}
+		if vc.dense[v-vc.denseBase] == 0 {
+			vc.distinct++
+		}
+		vc.dense[v-vc.denseBase] += c
+	})
+	for _, pair := range []struct{ dst, src *map[float64]int64 }{{&vc.floats, &o.floats}, {&vc.dates, &o.dates}} {
+		for v, c := range *pair.src {
+			if vc.overflow {
+				if _, ok := (*pair.dst)[v]; !ok {
+					continue
+				}
+			}
+			if *pair.dst == nil {
+				*pair.dst = map[float64]int64{}
+			}
+			if _, ok := (*pair.dst)[v]; !ok {
+				vc.distinct++
+			}
+			(*pair.dst)[v] += c
+		}
+	}
+	vc.limit = lim
+	if vc.overflow {
+		_ = vc.hll.Merge(o.hll) // both are New16: merging cannot fail
+	}
+}
+
+// count returns the distinct count and whether it is an estimate.
+func (vc *valueCounts) count() (int64, bool) {
+	if vc.overflow {
+		return int64(vc.hll.Estimate()), true
+	}
+	return int64(vc.distinct), false
+}
+
+// each calls f for every counted value as display text with its kind and count.
+func (vc *valueCounts) each(hasTime bool, f func(text string, k Kind, v float64, count int64)) {
+	for s, i := range vc.strIdx {
+		f(s, KindString, 0, vc.strCounts[i])
+	}
+	vc.eachInt(func(v, c int64) { f(strconv.FormatInt(v, 10), KindInt, float64(v), c) })
+	for v, c := range vc.floats {
+		f(strconv.FormatFloat(v, 'g', -1, 64), KindFloat, v, c)
+	}
+	for v, c := range vc.dates {
+		f(formatTime(v, hasTime), KindDate, v, c)
+	}
+}

@@ -1,0 +1,189 @@
+package data
+
+import (
+	"bytes"
+	"fmt"
+)
+
+// csvScanner splits a chunk of CSV text (which starts and ends on record boundaries) into records.
+// It is the profiler's hot loop, so it is written by hand: a line without a quote character is
+// split with bytes.IndexByte (SIMD in the runtime); only lines with quotes take the byte-by-byte
+// path, which handles doubled quotes and newlines inside quoted fields.
+type csvScanner struct {
+	data  []byte
+	pos   int
+	delim byte
+	line  int64 // line number of the next record (1-based)
+
+	fields  [][]byte
+	scratch []byte
+	spans   []span
+}
+
+type span struct {
+	start, end int
+	quoted     bool // the bytes are in scratch, unquoted
+}
+
+// errUnterminated is returned when a quoted field never ends.
+type errUnterminated struct{ line int64 }
+
+func (e errUnterminated) Error() string {
+	return fmt.Sprintf("line %d: a quoted field starts here and is never closed", e.line)
+}
+
+func newCSVScanner(data []byte, delim byte, firstLine int64) *csvScanner {
+	return &csvScanner{data: data, delim: delim, line: firstLine}
+}
+
+// next returns the next record's fields (valid until the next call) and the line it starts on;
+// ok is false at the end of the chunk. Blank lines are skipped. The common record (no quote
+// character) is split in one byte loop that stops at the delimiter, the newline or a quote; a
+// quote sends the record to slowRecord.
+func (s *csvScanner) next() (fields [][]byte, line int64, ok bool, err error) {
+	d := s.data
+	for {
+		if s.pos >= len(d) {
+			return nil, 0, false, nil
+		}
+		i := s.pos
+		if d[i] == '\n' || (d[i] == '\r' && i+1 < len(d) && d[i+1] == '\n') {
+			s.pos += 1 + int(d[i]&1) // '\r' is odd, '\n' is even: skip one or two bytes
+			if d[i] == '\r' {
+				s.pos = i + 2
+			}
+			s.line++
+			continue
+		}
+		line = s.line
+		s.fields = s.fields[:0]
+		start := i
+		delim := s.delim
+		for ; i < len(d); i++ {
+			c := d[i]
+			if c == delim {
+				s.fields = append(s.fields, d[start:i])
+				start = i + 1
+			} else if c == '\n' {
+				break
+			} else if c == '"' {
+				f, err := s.slowRecord()
+				return f, line, err == nil, err
+			}
+		}
+		end := i
+		if end > start && d[end-1] == '\r' {
+			end--
+		}
+		s.fields = append(s.fields, d[start:end])
+		s.pos = i + 1
+		s.line++
+		return s.fields, line, true, nil
+	}
+}
+
+// slowRecord parses one record that contains quotes, from s.pos.
+func (s *csvScanner) slowRecord() ([][]byte, error) {
+	d := s.data
+	i := s.pos
+	start := s.line
+	s.scratch = s.scratch[:0]
+	s.spans = s.spans[:0]
+	for {
+		// One field.
+		if i < len(d) && d[i] == '"' {
+			i++
+			begin := len(s.scratch)
+			for {
+				j := bytes.IndexByte(d[i:], '"')
+				if j < 0 {
+					return nil, errUnterminated{start}
+				}
+				s.line += int64(bytes.Count(d[i:i+j], []byte{'\n'}))
+				s.scratch = append(s.scratch, d[i:i+j]...)
+				i += j + 1
+				if i < len(d) && d[i] == '"' {
+					s.scratch = append(s.scratch, '"')
+					i++
+					continue
+				}
+				break
+			}
+			// Text after the closing quote and before the delimiter is kept, as lenient readers do.
+			for i < len(d) && d[i] != s.delim && d[i] != '\n' {
+				if d[i] != '\r' {
+					s.scratch = append(s.scratch, d[i])
+				}
+				i++
+			}
+			s.spans = append(s.spans, span{begin, len(s.scratch), true})
+		} else {
+			j := i
+			for j < len(d) && d[j] != s.delim && d[j] != '\n' {
+				j++
+			}
+			end := j
+			if end > i && d[end-1] == '\r' && (j >= len(d) || d[j] == '\n') {
+				end--
+			}
+			s.spans = append(s.spans, span{i, end, false})
+			i = j
+		}
+		if i >= len(d) {
+			break
+		}
+		if d[i] == '\n' {
+			i++
+			break
+		}
+		i++ // delimiter
+	}
+	s.pos = i
+	s.line++
+	s.fields = s.fields[:0]
+	for _, sp := range s.spans {
+		if sp.quoted {
+			s.fields = append(s.fields, s.scratch[sp.start:sp.end])
+		} else {
+			s.fields = append(s.fields, d[sp.start:sp.end])
+		}
+	}
+	return s.fields, nil
+}
+
+// recordBoundary returns the length of the longest prefix of b that ends just after a newline
+// outside quotes (b starts on a record boundary), or -1 when there is none. quotes tells whether
+// the caller has seen any quote character in b, to skip the parity scan when it cannot matter.
+func recordBoundary(b []byte) int {
+	if bytes.IndexByte(b, '"') < 0 {
+		i := bytes.LastIndexByte(b, '\n')
+		if i < 0 {
+			return -1
+		}
+		return i + 1
+	}
+	last := -1
+	inQuote := false
+	seg := 0
+	for seg < len(b) {
+		q := bytes.IndexByte(b[seg:], '"')
+		end := len(b)
+		if q >= 0 {
+			end = seg + q
+		}
+		if !inQuote {
+			if k := bytes.LastIndexByte(b[seg:end], '\n'); k >= 0 {
+				last = seg + k
+			}
+		}
+		if q < 0 {
+			break
+		}
+		inQuote = !inQuote
+		seg = end + 1
+	}
+	if last < 0 {
+		return -1
+	}
+	return last + 1
+}

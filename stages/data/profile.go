@@ -1,0 +1,301 @@
+package data
+
+import (
+	"bytes"
+	"context"
+	"errors"
+	"fmt"
+	"io"
+	"os"
+	"runtime"
+	"sync"
+	"time"
+)
+
+// Options tune a profile. The zero value profiles with every core and the default limits.
+type Options struct {
+	Workers       int                    // parallel workers; 0 means one per core
+	Target        string                 // column whose class balance to report ("" for none)
+	DistinctLimit int                    // exact distinct counting up to this many values per column; 0 picks one from the column count
+	Progress      func(done, total int64) // bytes of the file read so far; called from the workers
+}
+
+// maxWarnings is how many warnings a profile lists (all are counted).
+const maxWarnings = 20
+
+// ProfileFile profiles the file at path in one parallel pass: every column's type and statistics,
+// the correlations of numeric columns, and the class balance of opts.Target. Memory depends on the
+// number of columns, not rows. A file that changes while it is read is an error, not a profile of
+// half of each version.
+func ProfileFile(ctx context.Context, path string, opts Options) (*Profile, error) {
+	start := time.Now()
+	src, err := openSource(path)
+	if err != nil {
+		return nil, err
+	}
+	defer src.Close()
+	var w *worker
+	var rows int64
+	switch src.format {
+	case "parquet":
+		w, rows, err = profileParquet(ctx, src, opts)
+	case "json":
+		w, rows, err = profileJSONArray(ctx, src, opts)
+	default:
+		w, rows, err = profileText(ctx, src, opts)
+	}
+	if err != nil {
+		return nil, err
+	}
+	if st, err := os.Stat(path); err != nil || st.Size() != src.info.Size() || !st.ModTime().Equal(src.info.ModTime()) {
+		return nil, fmt.Errorf("%s: the file changed while it was being read; profile it again when it is complete", path)
+	}
+	p := w.finish(rows, opts)
+	p.Path, p.Format, p.Compression, p.Size = path, src.format, src.compression, src.info.Size()
+	p.ElapsedMS = float64(time.Since(start).Microseconds()) / 1000
+	return p, nil
+}
+
+// worker is one goroutine's accumulators. Columns are found by name, so JSON records with keys in
+// any order (or missing) land in the right place; CSV columns are fixed by the header.
+type worker struct {
+	names     []string
+	byName    map[string]int
+	cols      []*colAcc
+	firstSeen []int64 // line where each column was first seen (orders JSON keys across workers)
+	limit     int
+	dayFirst  []bool
+
+	corr    *corrAcc
+	corrPos []int // column index → position in corr, or -1
+
+	rows      int64
+	warnings  []Warning
+	warnCount int64
+}
+
+func newWorker(names []string, dayFirst []bool, limit int) *worker {
+	w := &worker{byName: map[string]int{}, limit: limit}
+	for i, n := range names {
+		df := false
+		if i < len(dayFirst) {
+			df = dayFirst[i]
+		}
+		w.addColumn(n, 1, df)
+	}
+	return w
+}
+
+func (w *worker) addColumn(name string, line int64, dayFirst bool) int {
+	i := len(w.cols)
+	w.names = append(w.names, name)
+	w.byName[name] = i
+	w.cols = append(w.cols, newColAcc(w.limit, dayFirst))
+	w.firstSeen = append(w.firstSeen, line)
+	w.corrPos = append(w.corrPos, -1)
+	return i
+}
+
+func (w *worker) warn(wn Warning) {
+	w.warnCount++
+	if len(w.warnings) < maxWarnings {
+		w.warnings = append(w.warnings, wn)
+	}
+}
+
+// merge folds o into w, matching columns by name.
+func (w *worker) merge(o *worker) {
+	for i, name := range o.names {
+		j, ok := w.byName[name]
+		if !ok {
+			j = w.addColumn(name, o.firstSeen[i], false)
+			w.cols[j] = o.cols[i]
+			continue
+		}
+		if o.firstSeen[i] < w.firstSeen[j] {
+			w.firstSeen[j] = o.firstSeen[i]
+		}
+		w.cols[j].merge(o.cols[i])
+	}
+	if w.corr != nil && o.corr != nil {
+		w.corr.merge(o.corr)
+	}
+	w.rows += o.rows
+	w.warnCount += o.warnCount
+	w.warnings = append(w.warnings, o.warnings...)
+}
+
+func distinctLimit(opts Options, ncols int) int {
+	if opts.DistinctLimit > 0 {
+		return opts.DistinctLimit
+	}
+	l := 4_000_000 / max(ncols, 1)
+	return max(1000, min(l, 1<<16))
+}
+
+func workerCount(opts Options) int {
+	if opts.Workers > 0 {
+		return opts.Workers
+	}
+	return runtime.GOMAXPROCS(0)
+}
+
+// profileText profiles CSV, TSV and JSON Lines: a reader goroutine cuts the stream into chunks at
+// record boundaries and the workers parse and count them in parallel.
+func profileText(ctx context.Context, src *source, opts Options) (*worker, int64, error) {
+	head := make([]byte, sniffLimit)
+	n, err := io.ReadFull(src.r, head)
+	if err != nil && !errors.Is(err, io.ErrUnexpectedEOF) && !errors.Is(err, io.EOF) {
+		return nil, 0, fmt.Errorf("%s: %w", src.path, readErr(err))
+	}
+	head = bytes.TrimPrefix(head[:n], bom)
+	if len(bytes.TrimSpace(head)) == 0 {
+		return nil, 0, fmt.Errorf("%s: the file is empty", src.path)
+	}
+	if err := checkText(src.path, head); err != nil {
+		return nil, 0, err
+	}
+	nw := workerCount(opts)
+	var dl *dialect
+	boundary := lastNewline
+	if src.format == "jsonl" {
+		if t := bytes.TrimLeft(head, " \t\r\n"); len(t) > 0 && t[0] != '{' {
+			return nil, 0, fmt.Errorf("%s: line 1: JSON Lines needs one object per line; this starts with %q", src.path, clip(t, 20))
+		}
+	} else {
+		if dl, err = sniffCSV(src.path, head, src.format == "tsv"); err != nil {
+			return nil, 0, err
+		}
+		boundary = recordBoundary
+	}
+	var names []string
+	var dayFirst []bool
+	var corrCols []int
+	var shift []float64
+	if dl != nil {
+		names, dayFirst = dl.names, dl.dayFirst
+		for c, num := range dl.numeric {
+			if num && len(corrCols) < maxCorrColumns {
+				corrCols = append(corrCols, c)
+				shift = append(shift, dl.shiftMean[c])
+			}
+		}
+	}
+	limit := distinctLimit(opts, max(len(names), 1))
+	workers := make([]*worker, nw)
+	for i := range workers {
+		workers[i] = newWorker(names, dayFirst, limit)
+		if len(corrCols) > 1 {
+			workers[i].corr = newCorrAcc(corrCols, shift)
+			for p, c := range corrCols {
+				workers[i].corrPos[c] = p
+			}
+		}
+	}
+	ctx, cancel := context.WithCancelCause(ctx)
+	defer cancel(nil)
+	ch := &chunker{r: src.r, boundary: boundary, pool: make(chan []byte, 2*nw+2), path: src.path}
+	chunks := make(chan chunk, nw)
+	var wg sync.WaitGroup
+	var readErr error
+	wg.Add(1)
+	go func() {
+		defer wg.Done()
+		if err := ch.run(ctx, head, chunks); err != nil {
+			readErr = err
+			cancel(err)
+		}
+	}()
+	errs := make([]error, nw)
+	for i := range workers {
+		wg.Add(1)
+		go func(w *worker) {
+			defer wg.Done()
+			for c := range chunks {
+				if ctx.Err() != nil {
+					continue // drain, so the reader is never stuck
+				}
+				var err error
+				if dl != nil {
+					err = w.csvChunk(c, dl)
+				} else {
+					err = w.jsonlChunk(c)
+				}
+				ch.put(c.buf)
+				if err != nil {
+					errs[i] = fmt.Errorf("%s: %w", src.path, err)
+					cancel(errs[i])
+				}
+				if opts.Progress != nil {
+					opts.Progress(src.rawRead.Load(), src.info.Size())
+				}
+			}
+		}(workers[i])
+	}
+	wg.Wait()
+	if readErr != nil {
+		return nil, 0, readErr
+	}
+	for _, e := range errs {
+		if e != nil {
+			return nil, 0, e
+		}
+	}
+	if err := context.Cause(ctx); err != nil {
+		return nil, 0, err
+	}
+	for _, w := range workers[1:] {
+		workers[0].merge(w)
+	}
+	if dl != nil {
+		workers[0].warnings = append(dl.warnings, workers[0].warnings...)
+		workers[0].warnCount += int64(len(dl.warnings))
+	}
+	return workers[0], workers[0].rows, nil
+}
+
+func lastNewline(b []byte) int {
+	i := bytes.LastIndexByte(b, '\n')
+	if i < 0 {
+		return -1
+	}
+	return i + 1
+}
+
+// csvChunk counts every record of one chunk.
+func (w *worker) csvChunk(c chunk, dl *dialect) error {
+	s := newCSVScanner(c.data, dl.delim, c.firstLine)
+	ncols := len(w.cols)
+	skipHeader := c.index == 0 && dl.header
+	for {
+		fields, line, ok, err := s.next()
+		if err != nil {
+			return err
+		}
+		if !ok {
+			return nil
+		}
+		if skipHeader {
+			skipHeader = false
+			continue
+		}
+		w.rows++
+		if len(fields) != ncols {
+			w.warn(Warning{Line: line, Message: fmt.Sprintf("row has %d fields, the header has %d (missing ones count as null, extra ones are ignored)", len(fields), ncols)})
+		}
+		for i, f := range fields {
+			if i >= ncols {
+				break
+			}
+			k, v := w.cols[i].addText(f, line)
+			if w.corr != nil {
+				if p := w.corrPos[i]; p >= 0 && (k == KindInt || k == KindFloat) {
+					w.corr.vals[p], w.corr.ok[p] = v, true
+				}
+			}
+		}
+		if w.corr != nil {
+			w.corr.row()
+		}
+	}
+}

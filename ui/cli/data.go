@@ -1,0 +1,121 @@
+package cli
+
+import (
+	"encoding/json"
+	"fmt"
+	"os"
+	"path/filepath"
+
+	"github.com/spf13/cobra"
+
+	"github.com/mlwb/mlwb/stages/data"
+	"github.com/mlwb/mlwb/stages/project"
+	"github.com/mlwb/mlwb/stages/versions"
+	"github.com/mlwb/mlwb/store"
+)
+
+func newDataCmd(g *globals) *cobra.Command {
+	cmd := &cobra.Command{
+		Use:   "data",
+		Short: "Look at a dataset: profile its columns",
+	}
+	cmd.AddCommand(newDataProfileCmd(g))
+	return cmd
+}
+
+func newDataProfileCmd(g *globals) *cobra.Command {
+	var asJSON, asMD, noStore bool
+	var o data.Options
+	cmd := &cobra.Command{
+		Use:   "profile PATH [--json|--md] [--target COL]",
+		Short: "Profile every column of a CSV, TSV, JSON Lines, JSON or Parquet file (also .gz/.zst)",
+		Long: `profile reads the whole file once, in parallel on every core, and prints per column: the
+type inferred from all values (int, float, bool, datetime or string; values that break it are
+counted as violations, not converted), non-null count, nulls, distinct values (exact up to a limit,
+then a HyperLogLog estimate marked ≈), min, max, mean, standard deviation (ddof=1), quantiles p1…p99
+(exact, or a KLL sketch with rank error ≤ 1% marked ≈), a histogram, top values, zeros, negatives,
+string lengths and IQR outliers; the Pearson correlations of the numeric columns; and the class
+balance of the target column (--target, or the dataset's target in mlwb.yaml).
+
+Inside a project the profile is stored against the file's content hash and the git commit, as a
+version of the dataset (the workbench's Data tab shows it). --json prints the profile as JSON (the
+shape is documented in the README), --md as Markdown.`,
+		Args: cobra.ExactArgs(1),
+		RunE: func(cmd *cobra.Command, args []string) error {
+			if asJSON && asMD {
+				return &exitError{code: 2, err: fmt.Errorf("--json and --md exclude each other")}
+			}
+			path := args[0]
+			ds, proj := declaredDataset(path)
+			if o.Target == "" {
+				o.Target = ds.Target
+			}
+			p, err := data.ProfileFile(cmd.Context(), path, o)
+			if err != nil {
+				return &exitError{code: 2, err: err}
+			}
+			if proj != nil && !noStore {
+				if err := storeProfile(cmd, g, proj, ds, p); err != nil {
+					fmt.Fprintf(cmd.ErrOrStderr(), "mlwb: the profile was not stored: %v\n", err)
+				}
+			}
+			out := cmd.OutOrStdout()
+			switch {
+			case asJSON:
+				enc := json.NewEncoder(out)
+				enc.SetIndent("", "  ")
+				return enc.Encode(p)
+			case asMD:
+				return p.WriteMarkdown(out)
+			}
+			return p.WriteText(out)
+		},
+	}
+	f := cmd.Flags()
+	f.BoolVar(&asJSON, "json", false, "print the profile as JSON")
+	f.BoolVar(&asMD, "md", false, "print the profile as Markdown")
+	f.BoolVar(&noStore, "no-store", false, "do not record the profile in the project's store")
+	f.StringVar(&o.Target, "target", "", "column whose class balance to show (default: the dataset's target in mlwb.yaml)")
+	f.IntVar(&o.Workers, "workers", 0, "parallel workers (default: one per core)")
+	f.IntVar(&o.DistinctLimit, "distinct-limit", 0, "count distinct values exactly up to this many per column (default: from the column count)")
+	return cmd
+}
+
+// declaredDataset finds the project around the working directory and the dataset of mlwb.yaml
+// whose path is path; outside a project both are empty.
+func declaredDataset(path string) (store.Dataset, *project.Project) {
+	wd, err := os.Getwd()
+	if err != nil {
+		return store.Dataset{}, nil
+	}
+	p, err := project.Discover(wd)
+	if err != nil || !p.HasConfig {
+		return store.Dataset{}, nil
+	}
+	abs, _ := filepath.Abs(path)
+	for _, d := range p.Config.Datasets {
+		if dp, _ := filepath.Abs(p.DatasetPath(d)); dp == abs {
+			return store.Dataset{Name: d.Name, Path: d.Path, Target: d.Target}, p
+		}
+	}
+	return store.Dataset{}, p
+}
+
+func storeProfile(cmd *cobra.Command, g *globals, proj *project.Project, ds store.Dataset, p *data.Profile) error {
+	_, s, err := openProject(g, proj.Root)
+	if err != nil {
+		return err
+	}
+	defer s.Close()
+	commit := ""
+	if proj.InGit {
+		if h, err := versions.ReadHead(proj.Root); err == nil {
+			commit = h.Commit
+		}
+	}
+	if ds.Target == "" {
+		ds.Target = p.TargetColumn()
+	}
+	_, err = data.RecordProfile(cmd.Context(), s, ds, p, commit)
+	return err
+}
