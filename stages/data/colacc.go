@@ -4,7 +4,6 @@ import (
 	"bytes"
 	"math"
 	"unicode/utf8"
-
 )
 
 // numAcc accumulates the statistics of one kind of numeric value (integers, floats or dates as

@@ -15,7 +15,7 @@ type corrAcc struct {
 }
 
 type pairSums struct {
-	n                       int64
+	n                     int64
 	sx, sy, sxx, syy, sxy float64
 }
 

@@ -14,9 +14,9 @@ import (
 
 // Options tune a profile. The zero value profiles with every core and the default limits.
 type Options struct {
-	Workers       int                    // parallel workers; 0 means one per core
-	Target        string                 // column whose class balance to report ("" for none)
-	DistinctLimit int                    // exact distinct counting up to this many values per column; 0 picks one from the column count
+	Workers       int                     // parallel workers; 0 means one per core
+	Target        string                  // column whose class balance to report ("" for none)
+	DistinctLimit int                     // exact distinct counting up to this many values per column; 0 picks one from the column count
 	Progress      func(done, total int64) // bytes of the file read so far; called from the workers
 }
 
