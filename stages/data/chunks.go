@@ -16,9 +16,11 @@ type chunk struct {
 	index     int
 }
 
-const (
+// chunkSize is the unit of parallel work (a variable so tests can force many chunks on small
+// files); maxRecordLen bounds one record, so an unterminated quote cannot buffer a whole file.
+var (
 	chunkSize    = 4 << 20
-	maxRecordLen = 512 << 20 // one record longer than this is refused, not buffered without end
+	maxRecordLen = 256 << 20
 )
 
 // chunker cuts a stream into chunks for the parallel workers. boundary finds the end of the last
@@ -59,7 +61,7 @@ func (c *chunker) run(ctx context.Context, head []byte, out chan<- chunk) error 
 			if cut <= 0 {
 				// No whole record in the buffer: one record is longer than it. Grow.
 				if len(buf) >= maxRecordLen {
-					return fmt.Errorf("%s: line %d: one record is longer than %d MB; is this really a %s file?", c.path, line, maxRecordLen>>20, "text")
+					return fmt.Errorf("%s: line %d: no record ends within %d MB: an unterminated quote, or not a %s file?", c.path, line, maxRecordLen>>20, "CSV")
 				}
 				bigger := make([]byte, len(buf)*2)
 				copy(bigger, buf[:n])
