@@ -17,9 +17,10 @@ import (
 
 // pqLeaf is one flat column of a Parquet file and how to read its values.
 type pqLeaf struct {
-	name  string
-	index int
-	read  func(v parquet.Value) (Kind, []byte, float64, int64)
+	name    string
+	index   int
+	hasTime bool // a timestamp: dates print with their time of day
+	read    func(v parquet.Value) (Kind, []byte, float64, int64)
 }
 
 // profileParquet profiles a Parquet file column by column: each worker reads its share of the
@@ -49,7 +50,14 @@ func profileParquet(ctx context.Context, src *source, opts Options) (*worker, in
 			warns = append(warns, Warning{Column: name, Message: fmt.Sprintf("column %q is a list or map (a repeated field); nested columns are not profiled", name)})
 			return
 		}
-		leaves = append(leaves, pqLeaf{name: name, index: c.Index(), read: pqReader(c.Type())})
+		lf := pqLeaf{name: name, index: c.Index(), read: pqReader(c.Type())}
+		if lt := c.Type().LogicalType(); lt != nil {
+			_, lf.hasTime = lt.Value.(*format.TimestampType)
+		}
+		if c.Type().Kind() == parquet.Int96 {
+			lf.hasTime = true
+		}
+		leaves = append(leaves, lf)
 	}
 	walk(f.Root(), nil, false)
 	nw := min(workerCount(opts), max(len(leaves), 1))
@@ -94,6 +102,7 @@ func profileParquet(ctx context.Context, src *source, opts Options) (*worker, in
 func readParquetColumn(ctx context.Context, f *parquet.File, lf pqLeaf, c *colAcc) error {
 	buf := make([]parquet.Value, 4096)
 	var row int64
+	c.dp.hasTime = lf.hasTime
 	for g, rg := range f.RowGroups() {
 		if err := ctx.Err(); err != nil {
 			return err
