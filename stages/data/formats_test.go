@@ -172,3 +172,5 @@ func TestFormatsAgree(t *testing.T) {
 		}
 	}
 }
+
+func writeFileErr(path string, b []byte) error { return os.WriteFile(path, b, 0o644) }

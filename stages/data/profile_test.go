@@ -17,7 +17,8 @@ type expectedColumn struct {
 	Count      int64              `json:"count"`
 	Nulls      int64              `json:"nulls"`
 	Distinct   int64              `json:"distinct"`
-	Min, Max   any                `json:"min"`
+	Min        any                `json:"min"`
+	Max        any                `json:"max"`
 	Mean       any                `json:"mean"`
 	Std        *float64           `json:"std"`
 	Quantiles  map[string]any     `json:"quantiles"`

@@ -41,7 +41,16 @@ type Page struct {
 	previewFor  string
 	previewErr  error
 	loadingList bool
+
+	prof        profileState
+	showColumns bool // the lower pane shows the profile's columns instead of the rows
 }
+
+var (
+	profileKey = key.NewBinding(key.WithKeys("p"), key.WithHelp("p", "profile"))
+	viewKey    = key.NewBinding(key.WithKeys("v"), key.WithHelp("v", "rows/columns"))
+	cancelKey  = key.NewBinding(key.WithKeys("esc"), key.WithHelp("esc", "cancel profile"))
+)
 
 // New returns the Data page.
 func New(ctx *common.Context) *Page { return &Page{ctx: ctx, keys: common.DefaultListKeys()} }
@@ -53,11 +62,11 @@ func (p *Page) Title() string { return "Data" }
 func (p *Page) Capturing() bool { return false }
 
 // ShortHelp implements help.KeyMap.
-func (p *Page) ShortHelp() []key.Binding { return []key.Binding{p.keys.Down} }
+func (p *Page) ShortHelp() []key.Binding { return []key.Binding{p.keys.Down, profileKey, viewKey} }
 
 // FullHelp implements help.KeyMap.
 func (p *Page) FullHelp() [][]key.Binding {
-	return [][]key.Binding{{p.keys.Up, p.keys.Down, p.keys.Top, p.keys.Bottom}}
+	return [][]key.Binding{{p.keys.Up, p.keys.Down, p.keys.Top, p.keys.Bottom}, {profileKey, viewKey, cancelKey}}
 }
 
 // SetSize implements common.Page.
@@ -113,18 +122,21 @@ func (p *Page) loadPreview() tea.Cmd {
 		return nil
 	}
 	e := p.entries[p.cursor]
-	path := e.Path
-	if !filepath.IsAbs(path) {
-		path = filepath.Join(p.ctx.Project.Root, path)
-	}
+	path := p.absPath(e)
 	if path == p.previewFor {
 		return nil
 	}
 	p.previewFor = path
-	return func() tea.Msg {
+	var stored tea.Cmd
+	if !p.prof.running {
+		p.prof = profileState{path: path}
+		p.showColumns = false
+		stored = storedProfile(e, path)
+	}
+	return tea.Batch(func() tea.Msg {
 		rows, err := readHead(path, previewRows+1)
 		return previewMsg{path: path, rows: rows, err: err}
-	}
+	}, stored)
 }
 
 // readHead reads the first n records of a CSV or TSV file.
@@ -169,11 +181,27 @@ func (p *Page) Update(msg tea.Msg) (common.Page, tea.Cmd) {
 		if msg.path == p.previewFor {
 			p.preview, p.previewErr = msg.rows, msg.err
 		}
+	case profileMsg:
+		return p, p.onProfile(msg)
 	case common.TickMsg:
 		if !p.loadingList {
 			return p, p.loadList()
 		}
 	case tea.KeyPressMsg:
+		switch {
+		case key.Matches(msg, profileKey):
+			p.showColumns = true
+			return p, p.startProfile()
+		case key.Matches(msg, viewKey):
+			p.showColumns = !p.showColumns
+			return p, nil
+		case key.Matches(msg, cancelKey) && p.prof.running:
+			p.prof.cancel()
+			return p, nil
+		}
+		if p.prof.running {
+			return p, nil // the selection stays on the dataset being profiled
+		}
 		if c, ok := p.keys.Move(msg.String(), p.cursor, len(p.entries), 5); ok && c != p.cursor {
 			p.cursor = c
 			return p, p.loadPreview()
@@ -223,7 +251,11 @@ func (p *Page) View() string {
 	b.WriteByte('\n')
 	b.WriteString(st.Muted.Render(strings.Repeat("─", p.width)))
 	b.WriteByte('\n')
-	b.WriteString(p.previewView(p.height - listH - 3))
+	if p.showColumns {
+		b.WriteString(p.columnsView(p.height - listH - 2))
+	} else {
+		b.WriteString(p.previewView(p.height - listH - 3))
+	}
 	return widget.Lines(b.String(), p.width, p.height)
 }
 
