@@ -10,10 +10,11 @@ import (
 	"github.com/mlwb/mlwb/store"
 )
 
-// RecordProfile stores a profile against its dataset version (the file's content hash) with the
-// git commit it was seen at, creating the dataset by name when it is new. It returns the version id.
-func RecordProfile(ctx context.Context, s *store.Store, ds store.Dataset, p *Profile, gitCommit string) (int64, error) {
-	hash, size, err := HashFile(ctx, s, p.Path)
+// RecordProfile stores a profile of file against its dataset version (the file's content hash)
+// with the git commit it was seen at, creating the dataset by name when it is new. It returns the
+// version id.
+func RecordProfile(ctx context.Context, s *store.Store, ds store.Dataset, file string, p *Profile, gitCommit string) (int64, error) {
+	hash, size, err := HashFile(ctx, s, file)
 	if err != nil {
 		return 0, err
 	}

@@ -61,36 +61,16 @@ func lastLine(path string) string {
 	return strings.TrimSpace(string(lines[len(lines)-1]))
 }
 
-// recordDataset records the demo dataset's current content as a version with its row and column
-// counts, before the step's runs link to it.
+// recordDataset profiles the demo dataset and records its current content as a version with the
+// profile (rows, columns, every column's statistics), before the step's runs link to it.
 func recordDataset(ctx context.Context, s *store.Store, p *project.Project, ds project.DatasetSpec, commit string) error {
-	path := p.DatasetPath(ds)
-	hash, size, err := data.HashFile(ctx, s, path)
+	prof, err := data.ProfileFile(ctx, p.DatasetPath(ds), data.Options{Target: ds.Target})
 	if err != nil {
 		return fmt.Errorf("demo: %w", err)
 	}
-	rows, cols, err := countCSV(path)
-	if err != nil {
+	prof.Path = ds.Path // relative to the project, as declared
+	if _, err := data.RecordProfile(ctx, s, store.Dataset{Name: ds.Name, Path: ds.Path, Target: ds.Target}, p.DatasetPath(ds), prof, commit); err != nil {
 		return fmt.Errorf("demo: %w", err)
 	}
-	id, err := s.UpsertDataset(ctx, store.Dataset{Name: ds.Name, Path: ds.Path, Target: ds.Target})
-	if err != nil {
-		return err
-	}
-	_, err = s.AddDatasetVersion(ctx, store.DatasetVersion{DatasetID: id, ContentHash: hash, Size: size,
-		Rows: rows, Columns: cols, GitCommit: commit})
-	return err
-}
-
-// countCSV counts the data rows and the columns of a small CSV (the demo's own file).
-func countCSV(path string) (rows int64, cols int, err error) {
-	b, err := os.ReadFile(path)
-	if err != nil {
-		return 0, 0, err
-	}
-	lines := strings.Split(strings.TrimRight(string(b), "\n"), "\n")
-	if len(lines) == 0 {
-		return 0, 0, fmt.Errorf("%s: empty", path)
-	}
-	return int64(len(lines) - 1), len(strings.Split(lines[0], ",")), nil
+	return nil
 }

@@ -116,6 +116,6 @@ func storeProfile(cmd *cobra.Command, g *globals, proj *project.Project, ds stor
 	if ds.Target == "" {
 		ds.Target = p.TargetColumn()
 	}
-	_, err = data.RecordProfile(cmd.Context(), s, ds, p, commit)
+	_, err = data.RecordProfile(cmd.Context(), s, ds, p.Path, p, commit)
 	return err
 }

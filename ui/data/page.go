@@ -50,6 +50,8 @@ var (
 	profileKey = key.NewBinding(key.WithKeys("p"), key.WithHelp("p", "profile"))
 	viewKey    = key.NewBinding(key.WithKeys("v"), key.WithHelp("v", "rows/columns"))
 	cancelKey  = key.NewBinding(key.WithKeys("esc"), key.WithHelp("esc", "cancel profile"))
+	colDownKey = key.NewBinding(key.WithKeys("J"), key.WithHelp("J/K", "scroll columns"))
+	colUpKey   = key.NewBinding(key.WithKeys("K"))
 )
 
 // New returns the Data page.
@@ -66,7 +68,7 @@ func (p *Page) ShortHelp() []key.Binding { return []key.Binding{p.keys.Down, pro
 
 // FullHelp implements help.KeyMap.
 func (p *Page) FullHelp() [][]key.Binding {
-	return [][]key.Binding{{p.keys.Up, p.keys.Down, p.keys.Top, p.keys.Bottom}, {profileKey, viewKey, cancelKey}}
+	return [][]key.Binding{{p.keys.Up, p.keys.Down, p.keys.Top, p.keys.Bottom}, {profileKey, viewKey, cancelKey, colDownKey}}
 }
 
 // SetSize implements common.Page.
@@ -194,6 +196,12 @@ func (p *Page) Update(msg tea.Msg) (common.Page, tea.Cmd) {
 			return p, p.startProfile()
 		case key.Matches(msg, viewKey):
 			p.showColumns = !p.showColumns
+			return p, nil
+		case key.Matches(msg, colDownKey):
+			p.prof.offset++
+			return p, nil
+		case key.Matches(msg, colUpKey):
+			p.prof.offset = max(0, p.prof.offset-1)
 			return p, nil
 		case key.Matches(msg, cancelKey) && p.prof.running:
 			p.prof.cancel()

@@ -79,7 +79,7 @@ func (p *Page) startProfile() tea.Cmd {
 				commit = h.Commit
 			}
 		}
-		if _, err := engine.RecordProfile(context.Background(), st, ds, prof, commit); err != nil {
+		if _, err := engine.RecordProfile(context.Background(), st, ds, path, prof, commit); err != nil {
 			return profileMsg{path: path, profile: prof, err: fmt.Errorf("profile not stored: %w", err)}
 		}
 		return profileMsg{path: path, profile: prof}
@@ -129,6 +129,10 @@ func (p *Page) columnsView(h int) string {
 	switch {
 	case p.prof.running:
 		status = fmt.Sprintf("profiling… %d%%  (esc cancels)", p.prof.progress.Load()/10)
+	case p.prof.err != nil && p.prof.profile == nil:
+		// Wrapped, not cut: the message names the file and line to fix.
+		b.WriteString(st.Error.Width(p.width).Render(p.prof.err.Error()))
+		return b.String()
 	case p.prof.err != nil:
 		status = st.Error.Render(p.prof.err.Error())
 	case p.prof.profile == nil:
@@ -137,6 +141,13 @@ func (p *Page) columnsView(h int) string {
 	pr := p.prof.profile
 	if pr != nil {
 		line := fmt.Sprintf("%d rows × %d columns · %s", pr.Rows, len(pr.Columns), pr.Format)
+		if t := pr.Target; t != nil && len(t.Classes) > 0 {
+			var cls []string
+			for _, c := range t.Classes[:min(4, len(t.Classes))] {
+				cls = append(cls, fmt.Sprintf("%s %d (%.0f%%)", c.Value, c.Count, 100*c.Share))
+			}
+			line += " · " + t.Column + ": " + strings.Join(cls, ", ")
+		}
 		if pr.WarningCount > 0 {
 			line += fmt.Sprintf(" · %d warnings (first: %s)", pr.WarningCount, pr.Warnings[0].String())
 		}
@@ -150,10 +161,10 @@ func (p *Page) columnsView(h int) string {
 		return b.String()
 	}
 	t := widget.Table{Columns: []widget.Column{
-		{Title: "column", Width: 10, Flex: true}, {Title: "type", Width: 11},
-		{Title: "nulls", Width: 7, Right: true}, {Title: "distinct", Width: 8, Right: true},
-		{Title: "min", Width: 10, Right: true, Flex: true}, {Title: "mean", Width: 10, Right: true},
-		{Title: "max", Width: 10, Right: true, Flex: true}, {Title: "histogram", Width: 12},
+		{Title: "column", Width: 10, Flex: true}, {Title: "type", Width: 9},
+		{Title: "nulls", Width: 6, Right: true}, {Title: "distinct", Width: 8, Right: true},
+		{Title: "min", Width: 8, Right: true, Flex: true}, {Title: "mean", Width: 8, Right: true},
+		{Title: "max", Width: 8, Right: true, Flex: true}, {Title: "histogram", Width: 12},
 	}}
 	t.SetWidth(p.width)
 	b.WriteByte('\n')
