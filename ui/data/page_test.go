@@ -110,7 +110,7 @@ func TestProfileErrorVisible(t *testing.T) {
 	_, cmd := page.Update(tea.KeyPressMsg{Code: 'p', Text: "p"})
 	drive(t, page, cmd)
 	v := ansi.ReplaceAllString(page.View(), "")
-	if !strings.Contains(v, "never closed") || !strings.Contains(v, "d.csv") {
+	if !strings.Contains(v, "never") || !strings.Contains(v, "closed") || !strings.Contains(v, "d.csv: line 2") {
 		t.Fatalf("error not shown:\n%s", v)
 	}
 	_, cmd = page.Update(tea.KeyPressMsg{Code: 'v', Text: "v"})
