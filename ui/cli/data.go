@@ -5,6 +5,7 @@ import (
 	"fmt"
 	"os"
 	"path/filepath"
+	"strings"
 
 	"github.com/spf13/cobra"
 
@@ -17,9 +18,9 @@ import (
 func newDataCmd(g *globals) *cobra.Command {
 	cmd := &cobra.Command{
 		Use:   "data",
-		Short: "Look at a dataset: profile its columns",
+		Short: "Look at a dataset: profile its columns, diff two versions",
 	}
-	cmd.AddCommand(newDataProfileCmd(g))
+	cmd.AddCommand(newDataProfileCmd(g), newDataDiffCmd())
 	return cmd
 }
 
@@ -118,4 +119,87 @@ func storeProfile(cmd *cobra.Command, g *globals, proj *project.Project, ds stor
 	}
 	_, err = data.RecordProfile(cmd.Context(), s, ds, p.Path, p, commit)
 	return err
+}
+
+func newDataDiffCmd() *cobra.Command {
+	var asJSON, asMD bool
+	cmd := &cobra.Command{
+		Use:   "diff A B [--json|--md]",
+		Short: "Compare two versions of a dataset: schema, rows, per-column statistics and distribution shift (PSI)",
+		Long: `diff profiles A (the baseline) and B and prints what changed: columns added, removed or
+retyped, the row counts, and per column the nulls, distinct values, mean (with its change) and
+standard deviation, and the population stability index (PSI, over A's deciles for numbers, over
+the top values for the rest). A column with PSI above 0.2, or a changed type, is flagged shifted.
+
+A or B is a file, or PATH@REV for the file as it was at a git revision (data/train.csv@HEAD~3,
+data/train.csv@v1.2), read from the repository without touching the working tree.`,
+		Args: cobra.ExactArgs(2),
+		RunE: func(cmd *cobra.Command, args []string) error {
+			if asJSON && asMD {
+				return &exitError{code: 2, err: fmt.Errorf("--json and --md exclude each other")}
+			}
+			var profs [2]*data.Profile
+			for i, arg := range args {
+				path, cleanup, err := materialize(arg)
+				if err != nil {
+					return &exitError{code: 2, err: err}
+				}
+				p, err := data.ProfileFile(cmd.Context(), path, data.Options{})
+				cleanup()
+				if err != nil {
+					return &exitError{code: 2, err: err}
+				}
+				p.Path = arg
+				profs[i] = p
+			}
+			d := data.DiffProfiles(profs[0], profs[1])
+			if asJSON {
+				enc := json.NewEncoder(cmd.OutOrStdout())
+				enc.SetIndent("", "  ")
+				return enc.Encode(d)
+			}
+			return d.Write(cmd.OutOrStdout(), asMD)
+		},
+	}
+	cmd.Flags().BoolVar(&asJSON, "json", false, "print the diff as JSON")
+	cmd.Flags().BoolVar(&asMD, "md", false, "print the diff as Markdown")
+	return cmd
+}
+
+// materialize returns a readable file for a diff argument: the path itself, or for PATH@REV the
+// file's content at that revision copied to a temporary file (with the same name, so the format is
+// recognised), removed by cleanup.
+func materialize(arg string) (path string, cleanup func(), err error) {
+	noop := func() {}
+	if _, err := os.Stat(arg); err == nil {
+		return arg, noop, nil
+	}
+	at := strings.LastIndex(arg, "@")
+	if at <= 0 {
+		return "", noop, fmt.Errorf("%s: no such file (use PATH@REV for a file at a git revision)", arg)
+	}
+	file, rev := arg[:at], arg[at+1:]
+	abs, err := filepath.Abs(file)
+	if err != nil {
+		return "", noop, err
+	}
+	wd, _ := os.Getwd()
+	proj, err := project.Discover(wd)
+	if err != nil || !proj.InGit {
+		return "", noop, fmt.Errorf("%s: %s@%s needs a git repository around the working directory", arg, file, rev)
+	}
+	rel, err := filepath.Rel(proj.Root, abs)
+	if err != nil {
+		return "", noop, err
+	}
+	dir, err := os.MkdirTemp("", "mlwb-diff-")
+	if err != nil {
+		return "", noop, err
+	}
+	dst := filepath.Join(dir, filepath.Base(file))
+	if err := versions.CopyFileAt(proj.Root, rev, rel, dst); err != nil {
+		os.RemoveAll(dir)
+		return "", noop, err
+	}
+	return dst, func() { os.RemoveAll(dir) }, nil
 }
