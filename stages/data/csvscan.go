@@ -15,9 +15,10 @@ type csvScanner struct {
 	delim byte
 	line  int64 // line number of the next record (1-based)
 
-	fields  [][]byte
-	scratch []byte
-	spans   []span
+	fields   [][]byte
+	scratch  []byte
+	spans    []span
+	recStart int // offset of the last record returned (its raw text is data[recStart:pos])
 }
 
 type span struct {
@@ -56,6 +57,7 @@ func (s *csvScanner) next() (fields [][]byte, line int64, ok bool, err error) {
 			continue
 		}
 		line = s.line
+		s.recStart = i
 		s.fields = s.fields[:0]
 		start := i
 		delim := s.delim

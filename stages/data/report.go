@@ -223,3 +223,24 @@ func humanBytes(n int64) string {
 	}
 	return fmt.Sprintf("%d B", n)
 }
+
+// WriteTable prints rows under a header as aligned text, with newlines and tabs in values shown as
+// ⏎ and → so each record stays on one line, and values cut at 40 characters.
+func WriteTable(w io.Writer, head []string, rows [][]string) error {
+	clean := strings.NewReplacer("\n", "⏎", "\r", "", "\t", "→")
+	cut := func(r []string) []string {
+		out := make([]string, len(r))
+		for i, v := range r {
+			out[i] = clipString(clean.Replace(v), 40)
+		}
+		return out
+	}
+	var b strings.Builder
+	body := make([][]string, len(rows))
+	for i, r := range rows {
+		body[i] = cut(r)
+	}
+	writeAligned(&b, cut(head), body)
+	_, err := io.WriteString(w, b.String())
+	return err
+}

@@ -18,9 +18,9 @@ import (
 func newDataCmd(g *globals) *cobra.Command {
 	cmd := &cobra.Command{
 		Use:   "data",
-		Short: "Look at a dataset: profile its columns, diff two versions",
+		Short: "Look at a dataset: first rows, filter, profile its columns, diff two versions",
 	}
-	cmd.AddCommand(newDataProfileCmd(g), newDataDiffCmd())
+	cmd.AddCommand(newDataProfileCmd(g), newDataDiffCmd(), newDataHeadCmd(), newDataFilterCmd())
 	return cmd
 }
 
@@ -202,4 +202,82 @@ func materialize(arg string) (path string, cleanup func(), err error) {
 		return "", noop, err
 	}
 	return dst, func() { os.RemoveAll(dir) }, nil
+}
+
+func newDataHeadCmd() *cobra.Command {
+	var n int
+	cmd := &cobra.Command{
+		Use:   "head PATH [-n 20]",
+		Short: "Print the first rows of a CSV, TSV or JSON Lines file as an aligned table (instant on any size)",
+		Args:  cobra.ExactArgs(1),
+		RunE: func(cmd *cobra.Command, args []string) error {
+			names, rows, err := data.Head(args[0], n)
+			if err != nil {
+				return &exitError{code: 2, err: err}
+			}
+			return data.WriteTable(cmd.OutOrStdout(), names, rows)
+		},
+	}
+	cmd.Flags().IntVarP(&n, "n", "n", 20, "rows to print")
+	return cmd
+}
+
+func newDataFilterCmd() *cobra.Command {
+	var outPath string
+	var countOnly, asJSON bool
+	cmd := &cobra.Command{
+		Use:   "filter PATH EXPR [-o OUT] [--count]",
+		Short: "Keep the rows of a CSV, TSV or JSON Lines file where an expression holds, streaming, on every core",
+		Long: `filter evaluates EXPR (expr-lang: delay > 30 && origin == "ORD", name startsWith "a",
+score in [1, 2], $env["a column"] != nil) on every row, in parallel, and writes the matching rows
+with their original text (and the header) to OUT or standard output, in file order. Numbers,
+booleans and nulls (nil) are typed; dates and text are strings. Rows where the expression fails
+(a null compared with a number) are not kept; their count and the first one's line are reported
+on standard error. --count prints only the counts.`,
+		Args: cobra.ExactArgs(2),
+		RunE: func(cmd *cobra.Command, args []string) error {
+			o := data.FilterOptions{Expr: args[1]}
+			var f *os.File
+			if !countOnly {
+				o.Out = cmd.OutOrStdout()
+				if outPath != "" {
+					var err error
+					if f, err = os.Create(outPath); err != nil {
+						return &exitError{code: 2, err: err}
+					}
+					o.Out = f
+				}
+			}
+			r, err := data.FilterFile(cmd.Context(), args[0], o)
+			if f != nil {
+				if cerr := f.Close(); err == nil && cerr != nil {
+					err = cerr
+				}
+				if err != nil {
+					os.Remove(outPath)
+				}
+			}
+			if err != nil {
+				return &exitError{code: 2, err: err}
+			}
+			summary := fmt.Sprintf("%d of %d rows match", r.Matched, r.Rows)
+			if r.Errors > 0 {
+				summary += fmt.Sprintf("; %d rows could not be evaluated (first: %s)", r.Errors, r.FirstError)
+			}
+			switch {
+			case asJSON && countOnly:
+				return json.NewEncoder(cmd.OutOrStdout()).Encode(r)
+			case countOnly:
+				fmt.Fprintln(cmd.OutOrStdout(), summary)
+			default:
+				fmt.Fprintln(cmd.ErrOrStderr(), summary)
+			}
+			return nil
+		},
+	}
+	f := cmd.Flags()
+	f.StringVarP(&outPath, "output", "o", "", "write the matching rows to this file")
+	f.BoolVar(&countOnly, "count", false, "print only how many rows match")
+	f.BoolVar(&asJSON, "json", false, "with --count: print the counts as JSON")
+	return cmd
 }
