@@ -3,7 +3,6 @@ package data
 import (
 	"bytes"
 	"context"
-	"errors"
 	"fmt"
 	"io"
 	"strings"
@@ -44,16 +43,8 @@ func FilterFile(ctx context.Context, path string, o FilterOptions) (*FilterResul
 	if src.format != "csv" && src.format != "tsv" && src.format != "jsonl" {
 		return nil, fmt.Errorf("%s: filter reads CSV, TSV and JSON Lines; this is %s", path, src.format)
 	}
-	head := make([]byte, sniffLimit)
-	n, err := io.ReadFull(src.r, head)
-	if err != nil && !errors.Is(err, io.ErrUnexpectedEOF) && !errors.Is(err, io.EOF) {
-		return nil, fmt.Errorf("%s: %w", path, readErr(err))
-	}
-	head = bytes.TrimPrefix(head[:n], bom)
-	if len(bytes.TrimSpace(head)) == 0 {
-		return nil, fmt.Errorf("%s: the file is empty", path)
-	}
-	if err := checkText(path, head); err != nil {
+	head, err := readTextHead(src)
+	if err != nil {
 		return nil, err
 	}
 	var dl *dialect
@@ -263,7 +254,8 @@ func typedValue(b []byte) any {
 	case KindNull:
 		return nil
 	case KindInt:
-		return int(v)
+		n, _ := parseInt(b) // exact: v went through float64
+		return int(n)
 	case KindFloat:
 		return v
 	case KindBool:

@@ -100,10 +100,7 @@ func (w *worker) finish(rows int64, opts Options) *Profile {
 // fit (ties go to the narrower: bool, int, float, datetime), if it fits at least 95% of them;
 // otherwise the column is text. Values that do not fit are the column's violations.
 func (c *colAcc) decideType() (string, int64) {
-	nonNull := int64(0)
-	for k := KindInt; k < numKinds; k++ {
-		nonNull += c.kinds[k]
-	}
+	nonNull := c.nonNull()
 	if nonNull == 0 {
 		return "string", 0
 	}
@@ -145,10 +142,7 @@ func (c *colAcc) fits(typ string, k Kind) bool {
 // finish computes the column's statistics for its decided type.
 func (c *colAcc) finish(name string, rows int64) Column {
 	typ, fit := c.decideType()
-	nonNull := int64(0)
-	for k := KindInt; k < numKinds; k++ {
-		nonNull += c.kinds[k]
-	}
+	nonNull := c.nonNull()
 	col := Column{Name: name, Type: typ, Count: fit, Nulls: rows - nonNull, InvalidUTF8: c.badUTF8,
 		Quantiles: map[string]any{}, Top: []TopValue{}, Histogram: []Bin{}, ViolationLines: []example{}}
 	if col.Nulls < 0 {
@@ -193,6 +187,15 @@ func (c *colAcc) finish(name string, rows int64) Column {
 	return col
 }
 
+// nonNull is how many values of the column were not null.
+func (c *colAcc) nonNull() int64 {
+	var n int64
+	for k := KindInt; k < numKinds; k++ {
+		n += c.kinds[k]
+	}
+	return n
+}
+
 // topValues returns the n most frequent values (ties by value), with their share of the column.
 func (c *colAcc) topValues(n int) []TopValue {
 	type kv struct {
@@ -207,10 +210,7 @@ func (c *colAcc) topValues(n int) []TopValue {
 		}
 		return cmp.Compare(a.v, b.v)
 	})
-	nonNull := int64(0)
-	for k := KindInt; k < numKinds; k++ {
-		nonNull += c.kinds[k]
-	}
+	nonNull := c.nonNull()
 	out := []TopValue{}
 	for _, x := range all {
 		if len(out) >= n {

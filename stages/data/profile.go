@@ -143,16 +143,8 @@ func workerCount(opts Options) int {
 // profileText profiles CSV, TSV and JSON Lines: a reader goroutine cuts the stream into chunks at
 // record boundaries and the workers parse and count them in parallel.
 func profileText(ctx context.Context, src *source, opts Options) (*worker, int64, error) {
-	head := make([]byte, sniffLimit)
-	n, err := io.ReadFull(src.r, head)
-	if err != nil && !errors.Is(err, io.ErrUnexpectedEOF) && !errors.Is(err, io.EOF) {
-		return nil, 0, fmt.Errorf("%s: %w", src.path, readErr(err))
-	}
-	head = bytes.TrimPrefix(head[:n], bom)
-	if len(bytes.TrimSpace(head)) == 0 {
-		return nil, 0, fmt.Errorf("%s: the file is empty", src.path)
-	}
-	if err := checkText(src.path, head); err != nil {
+	head, err := readTextHead(src)
+	if err != nil {
 		return nil, 0, err
 	}
 	nw := workerCount(opts)
@@ -252,6 +244,24 @@ func profileText(ctx context.Context, src *source, opts Options) (*worker, int64
 		workers[0].warnCount += int64(len(dl.warnings))
 	}
 	return workers[0], workers[0].rows, nil
+}
+
+// readTextHead reads the first sniffLimit bytes of a text source (without a BOM) and refuses an
+// empty or binary file; the profiler and the filter start from it.
+func readTextHead(src *source) ([]byte, error) {
+	head := make([]byte, sniffLimit)
+	n, err := io.ReadFull(src.r, head)
+	if err != nil && !errors.Is(err, io.ErrUnexpectedEOF) && !errors.Is(err, io.EOF) {
+		return nil, fmt.Errorf("%s: %w", src.path, readErr(err))
+	}
+	head = bytes.TrimPrefix(head[:n], bom)
+	if len(bytes.TrimSpace(head)) == 0 {
+		return nil, fmt.Errorf("%s: the file is empty", src.path)
+	}
+	if err := checkText(src.path, head); err != nil {
+		return nil, err
+	}
+	return head, nil
 }
 
 func lastNewline(b []byte) int {

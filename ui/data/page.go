@@ -4,17 +4,13 @@ package data
 
 import (
 	"context"
-	"encoding/csv"
-	"errors"
 	"fmt"
-	"io"
-	"os"
-	"path/filepath"
 	"strings"
 
 	"charm.land/bubbles/v2/key"
 	tea "charm.land/bubbletea/v2"
 
+	engine "github.com/mlwb/mlwb/stages/data"
 	"github.com/mlwb/mlwb/store"
 	"github.com/mlwb/mlwb/ui/common"
 	"github.com/mlwb/mlwb/ui/widget"
@@ -141,31 +137,14 @@ func (p *Page) loadPreview() tea.Cmd {
 	}, stored)
 }
 
-// readHead reads the first n records of a CSV or TSV file.
+// readHead reads the header and the first n-1 records with the data stage's reader (sniffed
+// delimiter and header, quoted newlines, JSON Lines), as the preview's rows.
 func readHead(path string, n int) ([][]string, error) {
-	f, err := os.Open(path)
+	names, rows, err := engine.Head(path, n-1)
 	if err != nil {
 		return nil, err
 	}
-	defer f.Close()
-	r := csv.NewReader(f)
-	if strings.EqualFold(filepath.Ext(path), ".tsv") {
-		r.Comma = '\t'
-	}
-	r.FieldsPerRecord = -1
-	r.ReuseRecord = false
-	var out [][]string
-	for len(out) < n {
-		rec, err := r.Read()
-		if errors.Is(err, io.EOF) {
-			break
-		}
-		if err != nil {
-			return out, fmt.Errorf("%s: %w", path, err)
-		}
-		out = append(out, rec)
-	}
-	return out, nil
+	return append([][]string{names}, rows...), nil
 }
 
 // Update implements common.Page.
