@@ -28,9 +28,18 @@ func gitPath() string {
 // killed when ctx ends, and the error then wraps ctx.Err(). Optional locks
 // are off so a background status never blocks the user's own git commands.
 func runGit(ctx context.Context, git, root string, args ...string) ([]byte, error) {
+	return runGitIO(ctx, git, root, nil, nil, args...)
+}
+
+// runGitIO is runGit with extra environment (such as GIT_INDEX_FILE) and stdin.
+func runGitIO(ctx context.Context, git, root string, env []string, stdin []byte, args ...string) ([]byte, error) {
 	full := append([]string{"-C", root, "-c", "core.quotepath=off"}, args...)
 	cmd := exec.CommandContext(ctx, git, full...)
 	cmd.Env = append(os.Environ(), "GIT_OPTIONAL_LOCKS=0", "LC_ALL=C", "GIT_TERMINAL_PROMPT=0")
+	cmd.Env = append(cmd.Env, env...)
+	if stdin != nil {
+		cmd.Stdin = bytes.NewReader(stdin)
+	}
 	cmd.WaitDelay = time.Second
 	var stdout, stderr bytes.Buffer
 	cmd.Stdout, cmd.Stderr = &stdout, &stderr

@@ -8,13 +8,6 @@ import (
 	"testing"
 )
 
-func needGit(t *testing.T) {
-	t.Helper()
-	if gitPath() == "" {
-		t.Skip("git CLI not on PATH")
-	}
-}
-
 func TestPatch(t *testing.T) {
 	needGit(t)
 	dir, _, _ := committedRepo(t)

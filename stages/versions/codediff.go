@@ -1,0 +1,84 @@
+package versions
+
+import (
+	"context"
+	"errors"
+	"fmt"
+
+	"github.com/go-git/go-git/v5/plumbing"
+)
+
+// CodeDiff is the difference in code between two snapshots.
+type CodeDiff struct {
+	From  string       `json:"from"`
+	To    string       `json:"to"`
+	Files []FileChange `json:"files"`
+}
+
+// Totals sums the added and deleted lines over all files.
+func (d *CodeDiff) Totals() (added, deleted int) {
+	for _, f := range d.Files {
+		added += f.Added
+		deleted += f.Deleted
+	}
+	return added, deleted
+}
+
+// DiffSnapshots compares two snapshots of the repository holding root.
+func DiffSnapshots(ctx context.Context, root string, a, b Snapshot, opt DiffOptions) (*CodeDiff, error) {
+	repo, err := openRepo(root)
+	if err != nil {
+		return nil, err
+	}
+	ta, err := treeOf(ctx, repo, root, a)
+	if err != nil {
+		return nil, err
+	}
+	tb, err := treeOf(ctx, repo, root, b)
+	if err != nil {
+		return nil, err
+	}
+	files, err := diffTrees(ctx, repo, ta, tb, opt)
+	if err != nil {
+		return nil, fmt.Errorf("diff %s..%s: %w", a.Label, b.Label, err)
+	}
+	return &CodeDiff{From: a.Label, To: b.Label, Files: files}, nil
+}
+
+// DiffRevs compares two revisions (or WORKTREE), like `git diff A B`.
+func DiffRevs(ctx context.Context, root, a, b string, opt DiffOptions) (*CodeDiff, error) {
+	sa, err := ResolveRev(root, a)
+	if err != nil {
+		return nil, err
+	}
+	sb, err := ResolveRev(root, b)
+	if err != nil {
+		return nil, err
+	}
+	return DiffSnapshots(ctx, root, sa, sb, opt)
+}
+
+// DiffCommit is what one commit changed: its diff against its first parent (a merge included,
+// as `git show --first-parent`), or against the empty tree for a root commit.
+func DiffCommit(ctx context.Context, root, rev string, opt DiffOptions) (*CodeDiff, error) {
+	repo, err := openRepo(root)
+	if err != nil {
+		return nil, err
+	}
+	h, err := repo.ResolveRevision(plumbing.Revision(rev))
+	if err != nil {
+		return nil, fmt.Errorf("revision %q in %s: %w", rev, root, err)
+	}
+	c, err := repo.CommitObject(*h)
+	if errors.Is(err, plumbing.ErrObjectNotFound) {
+		return nil, fmt.Errorf("%s: %w", short(h.String()), ErrMissingCommit)
+	}
+	if err != nil {
+		return nil, fmt.Errorf("reading commit %s: %w", short(h.String()), err)
+	}
+	parent := Snapshot{Label: "(empty tree)"}
+	if c.NumParents() > 0 {
+		parent = Snapshot{Label: short(c.ParentHashes[0].String()), Commit: c.ParentHashes[0].String()}
+	}
+	return DiffSnapshots(ctx, root, parent, Snapshot{Label: short(h.String()), Commit: h.String()}, opt)
+}
