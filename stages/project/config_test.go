@@ -231,3 +231,13 @@ func TestGuessDirection(t *testing.T) {
 		}
 	}
 }
+
+func TestDirectionOf(t *testing.T) {
+	m := MetricsSpec{Primary: "score", Direction: DirectionMin}
+	for key, want := range map[string]string{"score": "min", "val_loss": "min", "test/RMSE": "min",
+		"accuracy": "max", "f1": "max", "terror_rate": "max"} {
+		if got := m.DirectionOf(key); got != want {
+			t.Errorf("DirectionOf(%q) = %q, want %q", key, got, want)
+		}
+	}
+}

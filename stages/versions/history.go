@@ -1,0 +1,210 @@
+package versions
+
+import (
+	"errors"
+	"fmt"
+	"io"
+	"path/filepath"
+	"strings"
+
+	"github.com/go-git/go-git/v5"
+	"github.com/go-git/go-git/v5/plumbing"
+	"github.com/go-git/go-git/v5/plumbing/object"
+	"go.yaml.in/yaml/v3"
+)
+
+// FileLog returns up to limit commits that changed path, newest first (like `git log -- path`).
+// It walks from HEAD and compares each commit's entry for path with its first parent's, reading
+// only the trees on the way to the file.
+func FileLog(root, path string, limit int) ([]Commit, error) {
+	repo, err := openRepo(root)
+	if err != nil {
+		return nil, err
+	}
+	rel, err := repoPath(path)
+	if err != nil {
+		return nil, err
+	}
+	var out []Commit
+	err = walkFile(repo, rel, func(c *object.Commit, _ *object.File) bool {
+		out = append(out, fromObject(c))
+		return len(out) < limit
+	})
+	return out, err
+}
+
+// walkFile calls fn for each commit (newest first, first parents) whose version of rel differs
+// from its first parent's; f is the file at that commit (nil where it was deleted). fn returns
+// false to stop.
+func walkFile(repo *git.Repository, rel string, fn func(c *object.Commit, f *object.File) bool) error {
+	head, err := repo.Head()
+	if errors.Is(err, plumbing.ErrReferenceNotFound) {
+		return nil
+	}
+	if err != nil {
+		return fmt.Errorf("reading HEAD: %w", err)
+	}
+	c, err := repo.CommitObject(head.Hash())
+	if err != nil {
+		return fmt.Errorf("reading HEAD's commit: %w", err)
+	}
+	for c != nil {
+		here := entryHash(c, rel)
+		var parent *object.Commit
+		if c.NumParents() > 0 {
+			if parent, err = c.Parent(0); err != nil {
+				if errors.Is(err, plumbing.ErrObjectNotFound) {
+					parent = nil // a shallow clone's boundary: treat as a root
+				} else {
+					return fmt.Errorf("reading the parent of %s: %w", short(c.Hash.String()), err)
+				}
+			}
+		}
+		var before plumbing.Hash
+		if parent != nil {
+			before = entryHash(parent, rel)
+		}
+		if here != before {
+			f, _ := c.File(rel)
+			if !fn(c, f) {
+				return nil
+			}
+		}
+		c = parent
+	}
+	return nil
+}
+
+// entryHash is the blob hash of rel in c's tree; zero when absent.
+func entryHash(c *object.Commit, rel string) plumbing.Hash {
+	t, err := c.Tree()
+	if err != nil {
+		return plumbing.ZeroHash
+	}
+	e, err := t.FindEntry(rel)
+	if err != nil {
+		return plumbing.ZeroHash
+	}
+	return e.Hash
+}
+
+// repoPath checks that path is relative and inside the repository, in git's slash form.
+func repoPath(path string) (string, error) {
+	rel := filepath.ToSlash(filepath.Clean(path))
+	if filepath.IsAbs(path) || rel == ".." || strings.HasPrefix(rel, "../") {
+		return "", fmt.Errorf("%s: give a path relative to the repository root", path)
+	}
+	return rel, nil
+}
+
+// ParamVersion is the value a params key took at a commit.
+type ParamVersion struct {
+	Commit Commit `json:"commit"`
+	// Value is the key's value at the commit (YAML scalar text; "" when absent), Old its value
+	// before.
+	Value   string `json:"value"`
+	Old     string `json:"old"`
+	Present bool   `json:"present"`
+}
+
+// ParamHistory returns, newest first, the commits at which key (dotted for nesting: "train.lr")
+// changed value in the YAML file path, with the author and date of each change. A commit where
+// the file changed but the key did not is skipped; a file that does not parse is an error that
+// names the commit.
+func ParamHistory(root, path, key string, limit int) ([]ParamVersion, error) {
+	repo, err := openRepo(root)
+	if err != nil {
+		return nil, err
+	}
+	rel, err := repoPath(path)
+	if err != nil {
+		return nil, err
+	}
+	// Collect the file's versions newest first, then compare each with the one before it.
+	type version struct {
+		c       *object.Commit
+		value   string
+		present bool
+	}
+	var vs []version
+	var walkErr error
+	err = walkFile(repo, rel, func(c *object.Commit, f *object.File) bool {
+		v := version{c: c}
+		if f != nil {
+			v.value, v.present, walkErr = yamlKey(f, key)
+			if walkErr != nil {
+				walkErr = fmt.Errorf("%s at %s: %w", rel, short(c.Hash.String()), walkErr)
+				return false
+			}
+		}
+		vs = append(vs, v)
+		return true
+	})
+	if err != nil {
+		return nil, err
+	}
+	if walkErr != nil {
+		return nil, walkErr
+	}
+	var out []ParamVersion
+	for i, v := range vs {
+		var old version // the version before (older): next in the list
+		if i+1 < len(vs) {
+			old = vs[i+1]
+		}
+		if v.value == old.value && v.present == old.present {
+			continue
+		}
+		out = append(out, ParamVersion{Commit: fromObject(v.c), Value: v.value, Old: old.value, Present: v.present})
+		if len(out) == limit {
+			break
+		}
+	}
+	return out, nil
+}
+
+// yamlKey reads a dotted key from a YAML file; its value as YAML text (a scalar as written, a
+// mapping or list in flow style).
+func yamlKey(f *object.File, key string) (string, bool, error) {
+	r, err := f.Reader()
+	if err != nil {
+		return "", false, err
+	}
+	defer r.Close()
+	data, err := io.ReadAll(io.LimitReader(r, 16<<20))
+	if err != nil {
+		return "", false, err
+	}
+	var doc yaml.Node
+	if err := yaml.Unmarshal(data, &doc); err != nil {
+		return "", false, err
+	}
+	n := &doc
+	if n.Kind == yaml.DocumentNode && len(n.Content) > 0 {
+		n = n.Content[0]
+	}
+	for _, part := range strings.Split(key, ".") {
+		if n.Kind != yaml.MappingNode {
+			return "", false, nil
+		}
+		var next *yaml.Node
+		for i := 0; i+1 < len(n.Content); i += 2 {
+			if n.Content[i].Value == part {
+				next = n.Content[i+1]
+			}
+		}
+		if next == nil {
+			return "", false, nil
+		}
+		n = next
+	}
+	if n.Kind == yaml.ScalarNode {
+		return n.Value, true, nil
+	}
+	n.Style = yaml.FlowStyle
+	out, err := yaml.Marshal(n)
+	if err != nil {
+		return "", false, err
+	}
+	return strings.TrimSpace(string(out)), true, nil
+}
