@@ -37,7 +37,7 @@ type ParamRow struct {
 // it is NaN/±Inf). Best is the index of the best run, -1 when none has a value.
 type MetricRow struct {
 	Key       string     `json:"key"`
-	Direction string     `json:"direction"`
+	Direction string     `json:"direction"` // min, max, or "" (no best: counters, sys/ metrics)
 	Values    []*float64 `json:"values"`
 	Best      int        `json:"best"`
 }
@@ -114,15 +114,15 @@ func CompareRuns(ctx context.Context, st *store.Store, runs []*store.Run, opt Co
 			c.Params = append(c.Params, row)
 		}
 	}
-	for _, k := range sortedSet(mkeys) {
-		row := MetricRow{Key: k, Direction: opt.Metrics.DirectionOf(k), Best: -1}
+	for _, k := range metricOrder(sortedSet(mkeys), opt.Metrics.Primary) {
+		row := MetricRow{Key: k, Direction: directionOf(opt.Metrics, k), Best: -1}
 		for i, r := range ordered {
 			var v *float64
 			if x, ok := last[r.ID][k]; ok {
 				v = finite(x)
 			}
 			row.Values = append(row.Values, v)
-			if v != nil && (row.Best < 0 || better(*v, *row.Values[row.Best], row.Direction)) {
+			if v != nil && row.Direction != "" && (row.Best < 0 || better(*v, *row.Values[row.Best], row.Direction)) {
 				row.Best = i
 			}
 		}

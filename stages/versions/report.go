@@ -122,15 +122,23 @@ func (d *VersionDiff) Write(w io.Writer, md bool) error {
 			env = append(env, e)
 		}
 	}
-	if len(env) > 0 {
-		heading(w, md, "Environment (what differs)")
+	if len(env) == 0 {
+		return nil
+	}
+	heading(w, md, "Environment (what differs)")
+	if md {
 		t := &table{md: md, head: []string{"", d.From, d.To}}
 		for _, e := range env {
-			t.add(e.Field, e.A, e.B)
+			t.add(e.Field, "`"+e.A+"`", "`"+e.B+"`")
 		}
 		return t.write(w)
 	}
-	return nil
+	// Commands and paths are long: one value per line reads better than a table in a terminal.
+	for _, e := range env {
+		fmt.Fprintf(w, "  %s\n    %-*s %s\n    %-*s %s\n", e.Field, len(d.From)+1, d.From+":", e.A, len(d.From)+1, d.To+":", e.B)
+	}
+	_, err := fmt.Fprintln(w)
+	return err
 }
 
 // writeFiles writes the code section: one row per changed file and the totals.
@@ -227,7 +235,10 @@ func (c *Comparison) Write(w io.Writer, md bool) error {
 	heading(w, md, "Metrics (last value; * best)")
 	t := &table{md: md, head: head}
 	for _, m := range c.Metrics {
-		row := []string{m.Key + " (" + m.Direction + ")"}
+		row := []string{m.Key}
+		if m.Direction != "" {
+			row[0] += " (" + m.Direction + ")"
+		}
 		for i, v := range m.Values {
 			cell := numOrDash(v)
 			if i == m.Best {

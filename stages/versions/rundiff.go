@@ -48,7 +48,7 @@ type MetricChange struct {
 	B         *float64 `json:"b"`
 	Delta     *float64 `json:"delta"`
 	Pct       *float64 `json:"pct"`
-	Direction string   `json:"direction"` // min or max: which way is better
+	Direction string   `json:"direction"` // min or max: which way is better; "" for counters and sys/ metrics
 	// Better is "a", "b" or "" (equal, or not comparable).
 	Better string `json:"better"`
 }
@@ -170,8 +170,8 @@ func lastValues(ss []store.Summary) map[string]float64 {
 // diffMetrics compares last values key by key, with the delta and which run is better.
 func diffMetrics(a, b map[string]float64, spec project.MetricsSpec) []MetricChange {
 	out := []MetricChange{}
-	for _, k := range unionKeys(a, b) {
-		c := MetricChange{Key: k, Direction: spec.DirectionOf(k)}
+	for _, k := range metricOrder(unionKeys(a, b), spec.Primary) {
+		c := MetricChange{Key: k, Direction: directionOf(spec, k)}
 		va, okA := a[k]
 		vb, okB := b[k]
 		if okA {
@@ -187,7 +187,7 @@ func diffMetrics(a, b map[string]float64, spec project.MetricsSpec) []MetricChan
 				c.Pct = finite(100 * delta / math.Abs(*c.A))
 			}
 			switch {
-			case *c.A == *c.B:
+			case *c.A == *c.B || c.Direction == "":
 			case (*c.B < *c.A) == (c.Direction == project.DirectionMin):
 				c.Better = "b"
 			default:
@@ -286,5 +286,32 @@ func unionKeys[V any](a, b map[string]V) []string {
 		keys = append(keys, k)
 	}
 	sort.Strings(keys)
+	return keys
+}
+
+// stepKeys are metrics that count progress rather than measure quality.
+var stepKeys = map[string]bool{"step": true, "epoch": true, "iter": true, "global_step": true}
+
+// directionOf is the metric's direction, or "" for system metrics and step counters, where
+// neither way is better.
+func directionOf(spec project.MetricsSpec, key string) string {
+	if strings.HasPrefix(key, "sys/") || stepKeys[key] {
+		return ""
+	}
+	return spec.DirectionOf(key)
+}
+
+// metricOrder puts the primary metric first and system metrics last, the rest by name.
+func metricOrder(keys []string, primary string) []string {
+	rank := func(k string) int {
+		switch {
+		case k == primary:
+			return 0
+		case strings.HasPrefix(k, "sys/"):
+			return 2
+		}
+		return 1
+	}
+	sort.SliceStable(keys, func(i, j int) bool { return rank(keys[i]) < rank(keys[j]) })
 	return keys
 }

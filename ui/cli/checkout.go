@@ -1,0 +1,149 @@
+package cli
+
+import (
+	"fmt"
+	"maps"
+	"path/filepath"
+	"strings"
+	"time"
+
+	"github.com/spf13/cobra"
+
+	"github.com/mlwb/mlwb/stages/project"
+	"github.com/mlwb/mlwb/stages/runs"
+	"github.com/mlwb/mlwb/stages/versions"
+	"github.com/mlwb/mlwb/store"
+)
+
+// restoreRun recreates run r's code (commit plus patch) in dir, default .mlwb/checkouts/run-<id>.
+func restoreRun(cmd *cobra.Command, p *project.Project, r *store.Run, dir string) (string, error) {
+	if !p.InGit {
+		return "", fmt.Errorf("%s is not in a git repository: run #%d's code cannot be restored", p.Root, r.ID)
+	}
+	if dir == "" {
+		dir = filepath.Join(p.StateDir(), "checkouts", fmt.Sprintf("run-%d", r.ID))
+	}
+	abs, err := filepath.Abs(dir)
+	if err != nil {
+		return "", err
+	}
+	if err := versions.Checkout(cmd.Context(), p.Root, versions.RunSnapshot(r), abs); err != nil {
+		return "", err
+	}
+	return abs, nil
+}
+
+func newCheckoutCmd(g *globals) *cobra.Command {
+	var dir string
+	cmd := &cobra.Command{
+		Use:   "checkout RUN [--dir D]",
+		Short: "Recreate a run's exact code (commit plus uncommitted patch) in a new worktree",
+		Long: `checkout makes a new git worktree (detached at the run's commit) and applies the
+uncommitted patch the run recorded, so the files are exactly what ran. Your own working
+tree, index and branches are not touched. The default directory is
+.mlwb/checkouts/run-<id>; remove it later with git worktree remove.`,
+		Args: cobra.ExactArgs(1),
+		RunE: func(cmd *cobra.Command, args []string) error {
+			p, s, err := openProject(g, "")
+			if err != nil {
+				return err
+			}
+			defer s.Close()
+			r, err := s.FindRun(cmd.Context(), strings.TrimPrefix(args[0], "#"))
+			if err != nil {
+				return err
+			}
+			out, err := restoreRun(cmd, p, r, dir)
+			if err != nil {
+				return err
+			}
+			fmt.Fprintln(cmd.OutOrStdout(), out)
+			return nil
+		},
+	}
+	cmd.Flags().StringVar(&dir, "dir", "", "directory to create (default .mlwb/checkouts/run-<id>)")
+	return cmd
+}
+
+func newRerunCmd(g *globals) *cobra.Command {
+	var dir string
+	var params []string
+	var detach bool
+	cmd := &cobra.Command{
+		Use:   "rerun RUN [-p key=value]… [--dir D] [--detach]",
+		Short: "Run a run again on its exact code, optionally with changed params",
+		Long: `rerun restores the run's code as checkout does, then launches it there with the same
+params, overridden by -p. With no -p it runs the same command; with -p and a train.command
+in the restored mlwb.yaml, the command is rebuilt from the template so the new values
+reach it. The new run is recorded in this project like any other.`,
+		Args: cobra.ExactArgs(1),
+		RunE: func(cmd *cobra.Command, args []string) error {
+			p, s, err := openProject(g, "")
+			if err != nil {
+				return err
+			}
+			defer s.Close()
+			ctx := cmd.Context()
+			old, err := s.FindRun(ctx, strings.TrimPrefix(args[0], "#"))
+			if err != nil {
+				return err
+			}
+			over, err := project.KeyValues("-p", params)
+			if err != nil {
+				return err
+			}
+			if dir == "" {
+				dir = filepath.Join(p.StateDir(), "checkouts", fmt.Sprintf("run-%d-rerun-%d", old.ID, time.Now().Unix()))
+			}
+			code, err := restoreRun(cmd, p, old, dir)
+			if err != nil {
+				return err
+			}
+			cp, err := project.Discover(code)
+			if err != nil {
+				return err
+			}
+			if err := cp.EnsureStateDir(); err != nil { // the rerun's log and artifacts go here, ignored
+				return err
+			}
+			ps, err := s.Params(ctx, []int64{old.ID})
+			if err != nil {
+				return err
+			}
+			merged := maps.Clone(ps[old.ID])
+			if merged == nil {
+				merged = map[string]string{}
+			}
+			maps.Copy(merged, over)
+			argv := old.Command
+			if len(over) > 0 && cp.Config.Train.Command != "" {
+				argv = nil // rebuilt from the template with the new values
+			}
+			workdir := code
+			if rel, err := filepath.Rel(p.Root, old.Workdir); err == nil && !strings.HasPrefix(rel, "..") {
+				workdir = filepath.Join(code, rel)
+			}
+			db, err := filepath.Abs(s.Path())
+			if err != nil {
+				return err
+			}
+			r, err := runs.Launch(ctx, runs.LaunchOptions{Store: s, Project: cp, DBPath: db, Name: old.Name,
+				Command: argv, Params: merged, Workdir: workdir,
+				Tags: map[string]string{"mlwb.rerun_of": fmt.Sprint(old.ID)}})
+			if err != nil {
+				return err
+			}
+			fmt.Fprintf(cmd.ErrOrStderr(), "run #%d reruns #%d in %s: %s\n", r.ID, old.ID, code, strings.Join(r.Command, " "))
+			if detach {
+				fmt.Fprintln(cmd.OutOrStdout(), r.ID)
+				return nil
+			}
+			return followRun(cmd, s, r.ID)
+		},
+	}
+	f := cmd.Flags()
+	f.StringVar(&dir, "dir", "", "directory for the restored code (default under .mlwb/checkouts)")
+	f.StringArrayVarP(&params, "param", "p", nil, "param override key=value (repeatable)")
+	f.BoolVar(&detach, "detach", false, "print the new run's id and return")
+	return cmd
+}
