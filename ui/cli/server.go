@@ -16,7 +16,9 @@ import (
 
 	"github.com/spf13/cobra"
 
+	"github.com/mlwb/mlwb/stages/live"
 	"github.com/mlwb/mlwb/stages/runs/mlflow"
+	"github.com/mlwb/mlwb/store"
 )
 
 // newServerCmd is `mlwb server`: the MLflow-compatible tracking API over the project's store.
@@ -51,8 +53,8 @@ send it with MLFLOW_TRACKING_TOKEN): the API can write files and change every ru
 				return fmt.Errorf("server: %w", err)
 			}
 			log := slog.New(slog.NewTextHandler(cmd.ErrOrStderr(), nil))
-			return serveMLflow(ctx, ln, mlflow.NewHandler(s, mlflow.Options{Token: token, Logger: log}),
-				cmd.OutOrStdout(), s.Path(), token != "")
+			h := withMetrics(mlflow.NewHandler(s, mlflow.Options{Token: token, Logger: log}), s, log, token)
+			return serveMLflow(ctx, ln, h, cmd.OutOrStdout(), s.Path(), token != "")
 		},
 	}
 	f := cmd.Flags()
@@ -60,6 +62,22 @@ send it with MLFLOW_TRACKING_TOKEN): the API can write files and change every ru
 	f.IntVar(&port, "port", 5000, "port to listen on (0: any free port)")
 	f.StringVar(&token, "token", "", "require this bearer token of every request (MLFLOW_TRACKING_TOKEN)")
 	return cmd
+}
+
+// metricsPath is where `mlwb server` serves the Prometheus exporter, beside the MLflow API.
+const metricsPath = "/metrics"
+
+// withMetrics serves the Prometheus exporter at /metrics (behind the same bearer token as the API)
+// and everything else with api, untouched (no ServeMux: it would redirect the API's unclean paths).
+func withMetrics(api http.Handler, s *store.Store, log *slog.Logger, token string) http.Handler {
+	metrics := live.RequireToken(live.MetricsHandler(s, log), token)
+	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		if r.URL.Path == metricsPath {
+			metrics.ServeHTTP(w, r)
+			return
+		}
+		api.ServeHTTP(w, r)
+	})
 }
 
 // checkServerAddr refuses to serve beyond this machine without a token.
@@ -89,6 +107,7 @@ func serveMLflow(ctx context.Context, ln net.Listener, h http.Handler, out io.Wr
 	if withToken {
 		fmt.Fprintln(out, "  export MLFLOW_TRACKING_TOKEN=<the token>")
 	}
+	fmt.Fprintf(out, "Prometheus metrics on %s%s\n", url, metricsPath)
 	errc := make(chan error, 1)
 	go func() { errc <- srv.Serve(ln) }()
 	select {

@@ -1,0 +1,178 @@
+package live
+
+import (
+	"context"
+	"fmt"
+	"io"
+	"math"
+	"net"
+	"net/http"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/mlwb/mlwb/store"
+)
+
+// serve serves h on a free 127.0.0.1 port for the test's life and returns its base URL.
+func serve(t testing.TB, h http.Handler) string {
+	t.Helper()
+	ln, err := net.Listen("tcp", "127.0.0.1:0")
+	if err != nil {
+		t.Fatal(err)
+	}
+	srv := &http.Server{Handler: h, ReadHeaderTimeout: 10 * time.Second}
+	go srv.Serve(ln)
+	t.Cleanup(func() { srv.Close() })
+	return "http://" + ln.Addr().String()
+}
+
+func get(t testing.TB, url, token string) (int, string) {
+	t.Helper()
+	req, _ := http.NewRequest(http.MethodGet, url, nil)
+	if token != "" {
+		req.Header.Set("Authorization", "Bearer "+token)
+	}
+	resp, err := http.DefaultClient.Do(req)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer resp.Body.Close()
+	b, err := io.ReadAll(resp.Body)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return resp.StatusCode, string(b)
+}
+
+// exporterFixture is a store with a running run (metrics, sys and GPU samples, a NaN key, keys
+// that are no valid metric names) and a finished one.
+func exporterFixture(t testing.TB) *store.Store {
+	s := openStore(t)
+	now := time.Now().UnixMilli()
+	a := newRun(t, s, "alpha run", store.StatusRunning)
+	write(t, s, a.ID, "loss", now, 1.5, 0.75, 0.25)
+	write(t, s, a.ID, "val-acc", now, 0.5, 0.93)
+	write(t, s, a.ID, "always/nan", now, math.NaN(), math.NaN())
+	write(t, s, a.ID, "huge", now, 1e308)
+	write(t, s, a.ID, "sys/cpu_percent", now, 150, 187.5)
+	write(t, s, a.ID, "sys/gpu0/util_percent", now, 97)
+	write(t, s, a.ID, "sys/gpu1/mem_used_mb", now, 2048)
+	b := newRun(t, s, "beta", store.StatusFinished)
+	write(t, s, b.ID, "loss", now, 2, -1e308)
+	write(t, s, b.ID, "sys/cpu_percent", now, 50) // finished: not exported
+	newRun(t, s, "gamma", store.StatusFailed)
+	return s
+}
+
+func TestMetricsExposition(t *testing.T) {
+	s := exporterFixture(t)
+	url := serve(t, RequireToken(MetricsHandler(s, nil), "tok"))
+	if code, _ := get(t, url+"/metrics", ""); code != http.StatusUnauthorized {
+		t.Fatalf("no token: status %d", code)
+	}
+	if code, _ := get(t, url+"/metrics", "nope"); code != http.StatusUnauthorized {
+		t.Fatalf("wrong token: status %d", code)
+	}
+	code, body := get(t, url+"/metrics", "tok")
+	if code != http.StatusOK {
+		t.Fatalf("status %d: %s", code, body)
+	}
+	for _, want := range []string{
+		`mlwb_run_metric{key="loss",name="alpha run",run="1"} 0.25`,
+		`mlwb_run_metric{key="val-acc",name="alpha run",run="1"} 0.93`,
+		`mlwb_run_metric{key="always/nan",name="alpha run",run="1"} NaN`,
+		`mlwb_run_metric{key="huge",name="alpha run",run="1"} 1e+308`,
+		`mlwb_run_metric{key="loss",name="beta",run="2"} -1e+308`,
+		`mlwb_run_system{name="alpha run",resource="cpu_percent",run="1"} 187.5`,
+		`mlwb_run_gpu{gpu="0",name="alpha run",resource="util_percent",run="1"} 97`,
+		`mlwb_run_gpu{gpu="1",name="alpha run",resource="mem_used_mb",run="1"} 2048`,
+		`mlwb_runs{status="running"} 1`, `mlwb_runs{status="finished"} 1`, `mlwb_runs{status="failed"} 1`,
+		`mlwb_runs{status="lost"} 0`,
+		`go_goroutines `, `process_resident_memory_bytes `,
+	} {
+		if !strings.Contains(body, want+"\n") && !strings.Contains(body, want) {
+			t.Errorf("missing %q", want)
+		}
+	}
+	for _, not := range []string{`run="2",resource="cpu_percent"`, `key="sys/`} {
+		if strings.Contains(body, not) {
+			t.Errorf("unexpected %q in exposition", not)
+		}
+	}
+}
+
+func TestLabelValueKeepsKeysAndFixesBadUTF8(t *testing.T) {
+	for in, want := range map[string]string{
+		"sys/gpu0/util": "sys/gpu0/util", "val-acc": "val-acc", "a b": "a b", "损失": "损失",
+		"bad\xffkey": "bad\uFFFDkey", `quote"back\slash`: `quote"back\slash`,
+	} {
+		if got := LabelValue(in); got != want {
+			t.Errorf("LabelValue(%q) = %q, want %q", in, got, want)
+		}
+	}
+	s := openStore(t)
+	r := newRun(t, s, "bad\xffname", store.StatusRunning)
+	write(t, s, r.ID, "k\xfe\n\"", 0, 4)
+	_, body := get(t, serve(t, MetricsHandler(s, nil))+"/metrics", "")
+	if want := `mlwb_run_metric{key="k` + "\uFFFD" + `\n\"",name="bad` + "\uFFFD" + `name",run="1"} 4`; !strings.Contains(body, want) {
+		t.Errorf("missing %q in\n%s", want, body[:min(len(body), 2000)])
+	}
+}
+
+func TestSplitGPU(t *testing.T) {
+	for in, want := range map[string][2]string{"gpu0/util": {"0", "util"}, "gpu12/temp_c": {"12", "temp_c"},
+		"gpu/x": {}, "gpux/y": {}, "gpu0/": {}, "cpu_percent": {}, "gpu0": {}} {
+		g, r, ok := splitGPU(in)
+		if ok != (want[0] != "") || g != want[0] || r != want[1] {
+			t.Errorf("splitGPU(%q) = %q %q %v", in, g, r, ok)
+		}
+	}
+}
+
+// bigStore is 1,000 runs × 20 keys (a few points each).
+func bigStore(b testing.TB) *store.Store {
+	s := openStore(b)
+	ctx := context.Background()
+	var pts []store.Point
+	for i := 0; i < 1000; i++ {
+		r := newRun(b, s, fmt.Sprintf("run-%d", i), store.Statuses[i%len(store.Statuses)])
+		for k := 0; k < 20; k++ {
+			key := fmt.Sprintf("metric_%02d", k)
+			if k >= 16 {
+				key = fmt.Sprintf("sys/gpu%d/util_percent", k-16)
+			}
+			for step := int64(1); step <= 3; step++ {
+				pts = append(pts, store.Point{RunID: r.ID, Key: key, Step: step, Time: step, Value: float64(i*k) / 7})
+			}
+		}
+	}
+	if err := s.WriteMetrics(ctx, pts); err != nil {
+		b.Fatal(err)
+	}
+	return s
+}
+
+// BenchmarkMetricsScrape is one whole /metrics answer over loopback HTTP with 1,000 runs × 20 keys.
+func BenchmarkMetricsScrape(b *testing.B) {
+	s := bigStore(b)
+	url := serve(b, MetricsHandler(s, nil)) + "/metrics"
+	code, body := get(b, url, "")
+	if code != http.StatusOK || strings.Count(body, "\nmlwb_run_metric{") != 16000 {
+		b.Fatalf("status %d, %d run metrics", code, strings.Count(body, "\nmlwb_run_metric{"))
+	}
+	b.ResetTimer()
+	for b.Loop() {
+		get(b, url, "")
+	}
+}
+
+func BenchmarkLatestMetricsQuery(b *testing.B) {
+	s := bigStore(b)
+	b.ResetTimer()
+	for b.Loop() {
+		if _, err := s.LatestMetrics(context.Background()); err != nil {
+			b.Fatal(err)
+		}
+	}
+}
