@@ -18,10 +18,10 @@ import (
 // Metric names of the exporter. They are fixed: a run's metric key is a label value, never part of
 // a metric name, so any key (`sys/gpu0/util`, `val-acc`, `损失`) is exported as it is logged.
 const (
-	MetricRun    = "mlwb_run_metric"      // {run, name, key}: the last logged value of every non-sys key
-	MetricRuns   = "mlwb_runs"            // {status}: runs (not deleted) in each status
-	MetricSystem = "mlwb_run_system"      // {run, name, resource}: sys/ metrics of running runs
-	MetricGPU    = "mlwb_run_gpu"         // {run, name, gpu, resource}: sys/gpuN/ metrics of running runs
+	MetricRun    = "mlwb_run_metric" // {run, name, key}: the last logged value of every non-sys key
+	MetricRuns   = "mlwb_runs"       // {status}: runs (not deleted) in each status
+	MetricSystem = "mlwb_run_system" // {run, name, resource}: sys/ metrics of running runs
+	MetricGPU    = "mlwb_run_gpu"    // {run, name, gpu, resource}: sys/gpuN/ metrics of running runs
 	MetricScrape = "mlwb_exporter_scrape_seconds"
 )
 
