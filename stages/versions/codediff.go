@@ -26,10 +26,11 @@ func (d *CodeDiff) Totals() (added, deleted int) {
 
 // DiffSnapshots compares two snapshots of the repository holding root.
 func DiffSnapshots(ctx context.Context, root string, a, b Snapshot, opt DiffOptions) (*CodeDiff, error) {
-	repo, err := openRepo(root)
+	repo, closeRepo, err := openRepoForReading(root)
 	if err != nil {
 		return nil, err
 	}
+	defer closeRepo()
 	ta, err := treeOf(ctx, repo, root, a)
 	if err != nil {
 		return nil, err
