@@ -161,10 +161,14 @@ func BenchmarkMetricsScrape(b *testing.B) {
 	if code != http.StatusOK || strings.Count(body, "\nmlwb_run_metric{") != 16000 {
 		b.Fatalf("status %d, %d run metrics", code, strings.Count(body, "\nmlwb_run_metric{"))
 	}
-	b.ResetTimer()
+	// The mean is at the mercy of a busy machine; the fastest scrape is reported too.
+	best := time.Duration(math.MaxInt64)
 	for b.Loop() {
+		t0 := time.Now()
 		get(b, url, "")
+		best = min(best, time.Since(t0))
 	}
+	b.ReportMetric(float64(best.Microseconds())/1000, "best-ms/scrape")
 }
 
 func BenchmarkLatestMetricsQuery(b *testing.B) {
