@@ -143,4 +143,3 @@ func TestStreamTenThousandKeysAndDeletedRun(t *testing.T) {
 		t.Fatalf("purged run still has a state: %v %v", states, err)
 	}
 }
-
