@@ -63,7 +63,7 @@ workbench; its state lives in .mlwb/state.db next to your code. New here? Try:
 	root.AddCommand(newInitCmd(g), newDemoCmd(g), newVersionCmd(), newDemoTrainCmd(),
 		newRunCmd(g), newSuperviseCmd(g), newRunsCmd(g), newServerCmd(g), newEvalCmd(g), newImportCmd(g), newDataCmd(g))
 	root.AddCommand(newDiffCmd(g), newCompareCmd(g), newLogCmd(g), newCheckoutCmd(g), newRerunCmd(g))
-	root.AddCommand(newGrafanaCmd())
+	root.AddCommand(newGrafanaCmd(), newWatchCmd(g))
 	return root
 }
 

@@ -1,0 +1,114 @@
+package cli
+
+import (
+	"bytes"
+	"context"
+	"math"
+	"path/filepath"
+	"strconv"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/mlwb/mlwb/store"
+)
+
+func watchStore(t *testing.T) (*store.Store, string) {
+	t.Helper()
+	db := filepath.Join(t.TempDir(), "state.db")
+	s, err := store.Open(db)
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { s.Close() })
+	return s, db
+}
+
+func watchPoints(t *testing.T, s *store.Store, pts ...store.Point) {
+	t.Helper()
+	if err := s.WriteMetrics(context.Background(), pts); err != nil {
+		t.Fatal(err)
+	}
+}
+
+// TestWatchPlainLinesOfEndedRuns: not a terminal, so plain lines; both runs have ended, so it
+// prints their history and ends at once.
+func TestWatchPlainLinesOfEndedRuns(t *testing.T) {
+	s, db := watchStore(t)
+	ctx := context.Background()
+	a := &store.Run{Name: "alpha", Status: store.StatusFinished}
+	b := &store.Run{Name: "beta b", Status: store.StatusFailed}
+	for _, r := range []*store.Run{a, b} {
+		if err := s.CreateRun(ctx, r, nil, nil); err != nil {
+			t.Fatal(err)
+		}
+	}
+	watchPoints(t, s, store.Point{RunID: a.ID, Key: "loss", Step: 1, Value: 1.5}, store.Point{RunID: a.ID, Key: "loss", Step: 2, Value: 0.75},
+		store.Point{RunID: a.ID, Key: "val_acc", Step: 1, Value: 0.5}, store.Point{RunID: b.ID, Key: "loss", Step: 1, Value: math.NaN()},
+		store.Point{RunID: b.ID, Key: "big", Step: 1, Value: -1e308})
+	var out bytes.Buffer
+	cmd := newWatchCmd(&globals{db: db})
+	cmd.SetArgs([]string{"alpha", "2"})
+	cmd.SetOut(&out)
+	if err := cmd.ExecuteContext(ctx); err != nil {
+		t.Fatal(err)
+	}
+	want := `run=1 name=alpha step=1 loss=1.5 val_acc=0.5
+run=1 name=alpha step=2 loss=0.75
+run=2 name="beta b" step=1 loss=NaN big=-1e+308
+run=1 name=alpha status=finished
+run=2 name="beta b" status=failed
+`
+	if out.String() != want {
+		t.Errorf("got\n%s\nwant\n%s", out.String(), want)
+	}
+}
+
+// TestWatchFollowsUntilDeleted follows a running run (only --keys loss) while another store
+// handle writes to it, then deletes it: every step once, in order, then "deleted", then exit.
+func TestWatchFollowsUntilDeleted(t *testing.T) {
+	s, db := watchStore(t)
+	ctx := context.Background()
+	r := &store.Run{Name: "live", Status: store.StatusRunning}
+	if err := s.CreateRun(ctx, r, nil, nil); err != nil {
+		t.Fatal(err)
+	}
+	var out syncBuffer
+	cmd := newWatchCmd(&globals{db: db})
+	cmd.SetArgs([]string{"--keys", "loss", "--interval", "50ms"})
+	cmd.SetOut(&out)
+	done := make(chan error, 1)
+	go func() { done <- cmd.ExecuteContext(ctx) }()
+	for step := int64(1); step <= 30; step++ {
+		watchPoints(t, s, store.Point{RunID: r.ID, Key: "loss", Step: step, Value: 1 / float64(step)},
+			store.Point{RunID: r.ID, Key: "other", Step: step, Value: 7})
+		if step%10 == 0 {
+			time.Sleep(150 * time.Millisecond)
+		}
+	}
+	// Deleted only once the last points were seen, so the test knows what to expect.
+	for deadline := time.Now().Add(30 * time.Second); !strings.Contains(out.String(), "step=30 "); time.Sleep(20 * time.Millisecond) {
+		if time.Now().After(deadline) {
+			t.Fatalf("step 30 never shown:\n%s", out.String())
+		}
+	}
+	if err := s.DeleteRun(ctx, r.ID); err != nil {
+		t.Fatal(err)
+	}
+	select {
+	case err := <-done:
+		if err != nil {
+			t.Fatal(err)
+		}
+	case <-time.After(30 * time.Second):
+		t.Fatalf("watch did not end after the run was deleted:\n%s", out.String())
+	}
+	var want strings.Builder
+	for step := 1; step <= 30; step++ {
+		want.WriteString("run=1 name=live step=" + strconv.Itoa(step) + " loss=" + watchValue(1/float64(step)) + "\n")
+	}
+	want.WriteString("run=1 name=live deleted\n")
+	if out.String() != want.String() {
+		t.Errorf("got\n%s\nwant\n%s", out.String(), want.String())
+	}
+}

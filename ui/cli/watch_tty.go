@@ -1,0 +1,113 @@
+package cli
+
+import (
+	"fmt"
+	"io"
+	"maps"
+	"math"
+	"slices"
+	"strconv"
+	"strings"
+
+	"github.com/mlwb/mlwb/stages/live"
+	"github.com/mlwb/mlwb/ui/widget"
+)
+
+// sparkPoints is how many recent values of a key the terminal view keeps for its sparkline.
+const sparkPoints = 24
+
+// ttyWatch redraws a table in place: a line per run and key with the last value and a sparkline.
+// It only rewrites the screen when something changed.
+type ttyWatch struct {
+	out   io.Writer
+	keys  []string
+	state map[int64]*watchedRun
+	lines int // lines drawn last time, to move back over
+}
+
+type watchedRun struct {
+	name, status string
+	step         int64
+	gone         bool
+	recent       map[string][]float64
+}
+
+func (t *ttyWatch) show(u live.Update) error {
+	if t.state == nil {
+		t.state = map[int64]*watchedRun{}
+	}
+	changed := len(u.Points) > 0 || len(u.Gone) > 0 || t.lines == 0
+	for id, r := range u.Runs {
+		w := t.run(id)
+		changed = changed || w.status != r.Status
+		w.name, w.status = r.Name, r.Status
+	}
+	for _, id := range u.Gone {
+		t.run(id).gone = true
+	}
+	for _, p := range u.Points {
+		w := t.run(p.RunID)
+		w.step = max(w.step, p.Step)
+		r := append(w.recent[p.Key], p.Value)
+		if len(r) > 4*sparkPoints { // keep the tail without reallocating on every point
+			r = slices.Clone(r[len(r)-sparkPoints:])
+		}
+		w.recent[p.Key] = r
+	}
+	if !changed {
+		return nil
+	}
+	var sb strings.Builder
+	if t.lines > 0 {
+		fmt.Fprintf(&sb, "\x1b[%dA\x1b[J", t.lines) // back to the table's first line; clear below
+	}
+	n := 0
+	for _, id := range slices.Sorted(maps.Keys(t.state)) {
+		w := t.state[id]
+		status := w.status
+		if w.gone {
+			status = "deleted"
+		}
+		fmt.Fprintf(&sb, "run %d %s  %s  step %d\n", id, w.name, status, w.step)
+		n++
+		keys := t.keys
+		if len(keys) == 0 {
+			keys = slices.Sorted(maps.Keys(w.recent))
+		}
+		for _, k := range keys {
+			r := w.recent[k]
+			last := "-"
+			if len(r) > 0 {
+				last = watchValue(r[len(r)-1])
+			}
+			tail := r[max(0, len(r)-sparkPoints):]
+			fmt.Fprintf(&sb, "  %-24s %14s  %s\n", k, last, widget.Sparkline(tail, sparkPoints))
+			n++
+		}
+	}
+	t.lines = n
+	_, err := io.WriteString(t.out, sb.String())
+	return err
+}
+
+func (t *ttyWatch) run(id int64) *watchedRun {
+	w := t.state[id]
+	if w == nil {
+		w = &watchedRun{recent: map[string][]float64{}}
+		t.state[id] = w
+	}
+	return w
+}
+
+// formatValue prints a value exactly (shortest round-trip form); NaN and ±Inf by name.
+func watchValue(v float64) string {
+	switch {
+	case math.IsNaN(v):
+		return "NaN"
+	case math.IsInf(v, 1):
+		return "+Inf"
+	case math.IsInf(v, -1):
+		return "-Inf"
+	}
+	return strconv.FormatFloat(v, 'g', -1, 64)
+}
