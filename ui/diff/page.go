@@ -1,5 +1,6 @@
-// Package diff is the Diff tab: the git history with the runs made at each commit, and a
-// side-by-side of the params and metrics of the runs marked on the Runs tab.
+// Package diff is the Diff tab: the git history with the runs made at each commit, a side-by-side
+// of the params and metrics of the runs marked on the Runs tab, and the diff viewer that opens on
+// a commit, two marked commits, the worktree, or two marked runs.
 package diff
 
 import (
@@ -34,6 +35,31 @@ type Page struct {
 	loading bool
 
 	compare *comparison
+
+	keysDiff pageKeys
+	picked   []string // commits marked with m (at most two), to diff against each other
+	viewer   *viewer  // the open diff; nil shows the history
+	opening  string   // what is being diffed while it computes
+}
+
+// pageKeys open diffs from the history.
+type pageKeys struct {
+	Open, Mark, Worktree, Runs key.Binding
+}
+
+func defaultPageKeys() pageKeys {
+	return pageKeys{
+		Open:     key.NewBinding(key.WithKeys("enter"), key.WithHelp("enter", "diff commit (or the two marked)")),
+		Mark:     key.NewBinding(key.WithKeys("m"), key.WithHelp("m", "mark commit")),
+		Worktree: key.NewBinding(key.WithKeys("w"), key.WithHelp("w", "diff HEAD → worktree")),
+		Runs:     key.NewBinding(key.WithKeys("c"), key.WithHelp("c", "diff the marked runs")),
+	}
+}
+
+// diffMsg carries a computed diff to the page.
+type diffMsg struct {
+	d   *versions.VersionDiff
+	err error
 }
 
 // comparison is the marked runs' params and metrics.
@@ -44,24 +70,42 @@ type comparison struct {
 }
 
 // New returns the Diff page.
-func New(ctx *common.Context) *Page { return &Page{ctx: ctx, keys: common.DefaultListKeys()} }
+func New(ctx *common.Context) *Page {
+	return &Page{ctx: ctx, keys: common.DefaultListKeys(), keysDiff: defaultPageKeys()}
+}
 
 // Title implements common.Page.
 func (p *Page) Title() string { return "Diff" }
 
-// Capturing implements common.Page.
-func (p *Page) Capturing() bool { return false }
+// Capturing implements common.Page: true while the diff's search bar takes typing.
+func (p *Page) Capturing() bool { return p.viewer != nil && p.viewer.capturing() }
 
 // ShortHelp implements help.KeyMap.
-func (p *Page) ShortHelp() []key.Binding { return []key.Binding{p.keys.Down} }
+func (p *Page) ShortHelp() []key.Binding {
+	if v := p.viewer; v != nil {
+		return []key.Binding{v.keys.NextFile, v.keys.NextHunk, v.keys.Split, v.keys.Search, v.keys.Close}
+	}
+	return []key.Binding{p.keys.Down, p.keysDiff.Open, p.keysDiff.Mark, p.keysDiff.Runs}
+}
 
 // FullHelp implements help.KeyMap.
 func (p *Page) FullHelp() [][]key.Binding {
-	return [][]key.Binding{{p.keys.Up, p.keys.Down, p.keys.PageUp, p.keys.PageDown, p.keys.Top, p.keys.Bottom}}
+	if v := p.viewer; v != nil {
+		k := v.keys
+		return [][]key.Binding{{k.Up, k.Down, k.PageUp, k.PageDown, k.Top, k.Bottom},
+			{k.NextFile, k.NextHunk, k.Split, k.Search, k.NextMatch, k.Close}}
+	}
+	return [][]key.Binding{{p.keys.Up, p.keys.Down, p.keys.PageUp, p.keys.PageDown, p.keys.Top, p.keys.Bottom},
+		{p.keysDiff.Open, p.keysDiff.Mark, p.keysDiff.Worktree, p.keysDiff.Runs}}
 }
 
 // SetSize implements common.Page.
-func (p *Page) SetSize(w, h int) { p.width, p.height = w, h }
+func (p *Page) SetSize(w, h int) {
+	p.width, p.height = w, h
+	if p.viewer != nil {
+		p.viewer.width, p.viewer.height = w, h
+	}
+}
 
 type historyMsg struct {
 	commits []versions.Commit
@@ -149,12 +193,113 @@ func (p *Page) Update(msg tea.Msg) (common.Page, tea.Cmd) {
 		if !p.loading {
 			return p, tea.Batch(p.loadHistory(), p.loadCompare())
 		}
-	case tea.KeyPressMsg:
-		if c, ok := p.keys.Move(msg.String(), p.cursor, len(p.commits), p.height/2); ok {
-			p.cursor = c
+	case diffMsg:
+		p.opening = ""
+		if msg.err != nil {
+			return p, func() tea.Msg { return common.ErrorMsg{Err: msg.err} }
 		}
+		p.viewer = newViewer(msg.d)
+		p.viewer.width, p.viewer.height = p.width, p.height
+	case tea.KeyPressMsg:
+		k := msg.String()
+		if p.viewer != nil {
+			if !p.viewer.key(k) {
+				p.viewer = nil
+			}
+			return p, nil
+		}
+		if c, ok := p.keys.Move(k, p.cursor, len(p.commits), p.height/2); ok {
+			p.cursor = c
+			return p, nil
+		}
+		return p, p.historyKey(k)
 	}
 	return p, nil
+}
+
+// historyKey opens diffs from the history: enter, m, w and c.
+func (p *Page) historyKey(k string) tea.Cmd {
+	is := func(b key.Binding) bool { return len(b.Keys()) > 0 && b.Keys()[0] == k }
+	root := p.ctx.Project.Root
+	switch {
+	case is(p.keysDiff.Mark) && p.cursor < len(p.commits):
+		h := p.commits[p.cursor].Hash
+		for i, m := range p.picked {
+			if m == h {
+				p.picked = append(p.picked[:i], p.picked[i+1:]...)
+				return nil
+			}
+		}
+		p.picked = append(p.picked, h)
+		if len(p.picked) > 2 {
+			p.picked = p.picked[1:]
+		}
+	case is(p.keysDiff.Open) && len(p.picked) == 2:
+		a, b := p.olderFirst(p.picked[0], p.picked[1])
+		return p.open(a[:7]+" → "+b[:7], func(ctx context.Context) (*versions.VersionDiff, error) {
+			return codeOnly(versions.DiffRevs(ctx, root, a, b, versions.DiffOptions{Hunks: true}))
+		})
+	case is(p.keysDiff.Open) && p.cursor < len(p.commits):
+		h := p.commits[p.cursor].Hash
+		return p.open(h[:7], func(ctx context.Context) (*versions.VersionDiff, error) {
+			return codeOnly(versions.DiffCommit(ctx, root, h, versions.DiffOptions{Hunks: true}))
+		})
+	case is(p.keysDiff.Worktree) && len(p.commits) > 0:
+		return p.open("HEAD → WORKTREE", func(ctx context.Context) (*versions.VersionDiff, error) {
+			return codeOnly(versions.DiffRevs(ctx, root, "HEAD", versions.WorktreeSpec, versions.DiffOptions{Hunks: true}))
+		})
+	case is(p.keysDiff.Runs):
+		if p.compare == nil || len(p.compare.runs) < 2 {
+			return func() tea.Msg {
+				return common.ErrorMsg{Err: fmt.Errorf("mark two runs on the Runs tab (space) to diff them")}
+			}
+		}
+		a, b := p.compare.runs[0], p.compare.runs[1]
+		st, spec := p.ctx.Store, p.ctx.Project.Config.Metrics
+		return p.open(fmt.Sprintf("run #%d → run #%d", a.ID, b.ID), func(ctx context.Context) (*versions.VersionDiff, error) {
+			return versions.DiffRuns(ctx, st, a, b, versions.RunDiffOptions{Root: root, Metrics: spec,
+				DiffOptions: versions.DiffOptions{Hunks: true}})
+		})
+	}
+	return nil
+}
+
+// olderFirst orders two listed commits so the one further down the history (older) comes first.
+func (p *Page) olderFirst(a, b string) (string, string) {
+	for _, c := range p.commits {
+		switch c.Hash {
+		case a:
+			return b, a // a is newer: it is listed first
+		case b:
+			return a, b
+		}
+	}
+	return a, b
+}
+
+// open computes a diff in the background; the viewer opens when it arrives.
+func (p *Page) open(what string, run func(ctx context.Context) (*versions.VersionDiff, error)) tea.Cmd {
+	p.opening = what
+	return func() tea.Msg {
+		d, err := run(context.Background())
+		return diffMsg{d: d, err: err}
+	}
+}
+
+// codeOnly wraps a code diff as a VersionDiff with no params, metrics or data.
+func codeOnly(c *versions.CodeDiff, err error) (*versions.VersionDiff, error) {
+	if err != nil {
+		return nil, err
+	}
+	return &versions.VersionDiff{From: shortLabel(c.From), To: shortLabel(c.To), Files: c.Files}, nil
+}
+
+// shortLabel shortens a full commit hash to 7 characters; other labels are kept.
+func shortLabel(s string) string {
+	if len(s) == 40 && strings.Trim(s, "0123456789abcdef") == "" {
+		return s[:7]
+	}
+	return s
 }
 
 // View implements common.Page.
@@ -169,12 +314,19 @@ func (p *Page) View() string {
 	case len(p.commits) == 0 && !p.loading:
 		return widget.Lines(st.Muted.Render("No commits yet: commit your code and runs will be shown on their commits."), p.width, p.height)
 	}
+	if p.viewer != nil {
+		return p.viewer.view(st)
+	}
 	cmpH := 0
 	if p.compare != nil {
 		cmpH = min(p.height/2, 4+p.compareRows())
 	}
 	histH := p.height - cmpH
 	var b strings.Builder
+	if p.opening != "" {
+		histH--
+		b.WriteString(st.Muted.Render("computing the diff of "+p.opening+"…") + "\n")
+	}
 	b.WriteString(p.historyView(histH))
 	if cmpH > 0 {
 		b.WriteByte('\n')
@@ -202,6 +354,11 @@ func (p *Page) historyView(h int) string {
 		graph := "●"
 		if c.Parents > 1 {
 			graph = "◆"
+		}
+		for _, m := range p.picked {
+			if m == c.Hash {
+				graph = "✓"
+			}
 		}
 		runs := p.runs[c.Hash]
 		best := math.NaN()

@@ -1,0 +1,460 @@
+package diff
+
+import (
+	"fmt"
+	"sort"
+	"strings"
+
+	"charm.land/bubbles/v2/key"
+	"charm.land/lipgloss/v2"
+
+	"github.com/mlwb/mlwb/stages/versions"
+	"github.com/mlwb/mlwb/themes"
+	"github.com/mlwb/mlwb/ui/widget"
+)
+
+// viewerKeys are the keys of the open diff.
+type viewerKeys struct {
+	Up, Down, PageUp, PageDown, Top, Bottom key.Binding
+	NextFile, PrevFile, NextHunk, PrevHunk  key.Binding
+	Split, Search, NextMatch, PrevMatch     key.Binding
+	Close                                   key.Binding
+}
+
+func defaultViewerKeys() viewerKeys {
+	return viewerKeys{
+		Up:        key.NewBinding(key.WithKeys("up", "k"), key.WithHelp("↑/k", "up")),
+		Down:      key.NewBinding(key.WithKeys("down", "j"), key.WithHelp("↓/j", "down")),
+		PageUp:    key.NewBinding(key.WithKeys("pgup", "ctrl+u"), key.WithHelp("pgup", "page up")),
+		PageDown:  key.NewBinding(key.WithKeys("pgdown", "ctrl+d", "space"), key.WithHelp("pgdn", "page down")),
+		Top:       key.NewBinding(key.WithKeys("home", "g"), key.WithHelp("g", "top")),
+		Bottom:    key.NewBinding(key.WithKeys("end", "G"), key.WithHelp("G", "bottom")),
+		NextFile:  key.NewBinding(key.WithKeys("]"), key.WithHelp("]/[", "next/prev file")),
+		PrevFile:  key.NewBinding(key.WithKeys("[")),
+		NextHunk:  key.NewBinding(key.WithKeys("}"), key.WithHelp("}/{", "next/prev hunk")),
+		PrevHunk:  key.NewBinding(key.WithKeys("{")),
+		Split:     key.NewBinding(key.WithKeys("s"), key.WithHelp("s", "side by side")),
+		Search:    key.NewBinding(key.WithKeys("/"), key.WithHelp("/", "search")),
+		NextMatch: key.NewBinding(key.WithKeys("n"), key.WithHelp("n/N", "next/prev match")),
+		PrevMatch: key.NewBinding(key.WithKeys("N")),
+		Close:     key.NewBinding(key.WithKeys("esc"), key.WithHelp("esc", "back to history")),
+	}
+}
+
+// viewer shows one VersionDiff: a file list beside the diff, with the run summary on top.
+type viewer struct {
+	diff   *versions.VersionDiff
+	keys   viewerKeys
+	split  bool
+	rows   []row
+	starts []int // first row of each file
+	hunks  []int // first row of each hunk
+	scroll int
+	// sel is the file picked with ]/[ (its header may not reach the top near the end); -1 follows
+	// the top row.
+	sel int
+
+	searching bool
+	query     string
+	matches   []int
+	status    string // a one-line message: "no match", "3/12"
+
+	width, height int
+}
+
+func newViewer(d *versions.VersionDiff) *viewer {
+	v := &viewer{diff: d, keys: defaultViewerKeys(), sel: -1}
+	v.layout()
+	return v
+}
+
+// layout rebuilds the rows for the current mode, keeping the file in view.
+func (v *viewer) layout() {
+	file := v.currentFile()
+	v.rows, v.starts, v.hunks = buildRows(v.diff, v.split)
+	if file >= 0 && file < len(v.starts) {
+		v.jump(v.starts[file])
+	}
+	v.findMatches()
+}
+
+// bodyHeight is the number of diff rows on screen.
+func (v *viewer) bodyHeight() int {
+	h := v.height - 1 // title line
+	if v.searching || v.status != "" {
+		h--
+	}
+	return max(1, h)
+}
+
+// currentFile is the file whose rows are at the top of the view (-1 in the summary).
+func (v *viewer) currentFile() int {
+	if v.sel >= 0 {
+		return v.sel
+	}
+	if v.scroll < len(v.rows) && len(v.rows) > 0 {
+		return v.rows[v.scroll].file
+	}
+	return -1
+}
+
+// jump moves the top of the view to row r, never past the last screenful.
+func (v *viewer) jump(r int) {
+	v.sel = -1
+	v.scroll = max(0, min(r, len(v.rows)-v.bodyHeight()))
+}
+
+// next returns the first of rows after the top of the view (forward) or before it.
+func (v *viewer) next(rows []int, forward bool) (int, bool) {
+	if forward {
+		i := sort.SearchInts(rows, v.scroll+1)
+		if i < len(rows) {
+			return rows[i], true
+		}
+		return 0, false
+	}
+	i := sort.SearchInts(rows, v.scroll) - 1
+	if i >= 0 {
+		return rows[i], true
+	}
+	return 0, false
+}
+
+// capturing reports whether typed keys go to the search bar.
+func (v *viewer) capturing() bool { return v.searching }
+
+// key handles one key press; it returns false for esc outside a search (the page closes the
+// viewer).
+func (v *viewer) key(k string) bool {
+	if v.searching {
+		switch k {
+		case "enter":
+			v.searching = false
+			v.findMatches()
+			v.gotoMatch(true)
+		case "esc":
+			v.searching, v.query = false, ""
+			v.findMatches()
+		case "backspace":
+			if r := []rune(v.query); len(r) > 0 {
+				v.query = string(r[:len(r)-1])
+			}
+		default:
+			if len([]rune(k)) == 1 || k == "space" {
+				if k == "space" {
+					k = " "
+				}
+				v.query += k
+			}
+		}
+		return true
+	}
+	v.status = ""
+	is := func(b key.Binding) bool {
+		for _, s := range b.Keys() {
+			if s == k {
+				return true
+			}
+		}
+		return false
+	}
+	page := v.bodyHeight()
+	switch {
+	case is(v.keys.Close):
+		return false
+	case is(v.keys.Up):
+		v.jump(v.scroll - 1)
+	case is(v.keys.Down):
+		v.jump(v.scroll + 1)
+	case is(v.keys.PageUp):
+		v.jump(v.scroll - page)
+	case is(v.keys.PageDown):
+		v.jump(v.scroll + page)
+	case is(v.keys.Top):
+		v.jump(0)
+	case is(v.keys.Bottom):
+		v.jump(len(v.rows) - page)
+	case is(v.keys.NextFile), is(v.keys.PrevFile):
+		if r, ok := v.next(v.starts, is(v.keys.NextFile)); ok {
+			v.jump(r)
+			v.sel = v.rows[r].file
+		}
+	case is(v.keys.NextHunk), is(v.keys.PrevHunk):
+		if r, ok := v.next(v.hunks, is(v.keys.NextHunk)); ok {
+			v.jump(r)
+		}
+	case is(v.keys.Split):
+		v.split = !v.split
+		v.layout()
+	case is(v.keys.Search):
+		v.searching, v.query = true, ""
+	case is(v.keys.NextMatch), is(v.keys.PrevMatch):
+		v.gotoMatch(is(v.keys.NextMatch))
+	}
+	return true
+}
+
+// findMatches lists the rows whose text contains the query (case-insensitive).
+func (v *viewer) findMatches() {
+	v.matches = nil
+	if v.query == "" {
+		return
+	}
+	q := strings.ToLower(v.query)
+	for i, r := range v.rows {
+		if strings.Contains(strings.ToLower(searchText(r)), q) {
+			v.matches = append(v.matches, i)
+		}
+	}
+}
+
+// gotoMatch moves to the next (or previous) match, wrapping around.
+func (v *viewer) gotoMatch(forward bool) {
+	if v.query == "" {
+		return
+	}
+	if len(v.matches) == 0 {
+		v.status = fmt.Sprintf("no match for %q", v.query)
+		return
+	}
+	r, ok := v.next(v.matches, forward)
+	if !ok {
+		r = v.matches[0]
+		if !forward {
+			r = v.matches[len(v.matches)-1]
+		}
+	}
+	v.jump(r)
+	v.status = fmt.Sprintf("%q: match %d of %d", v.query, sort.SearchInts(v.matches, r)+1, len(v.matches))
+}
+
+// searchText is what search looks in.
+func searchText(r row) string {
+	switch r.kind {
+	case rowLine:
+		return r.line.Text
+	case rowPair:
+		s := ""
+		if r.left != nil {
+			s += r.left.Text
+		}
+		if r.right != nil {
+			s += "\x00" + r.right.Text
+		}
+		return s
+	}
+	return r.text
+}
+
+// view draws the title line, the file list beside the diff, and the search bar or status.
+func (v *viewer) view(st *themes.Styles) string {
+	w, h := v.width, v.height
+	if w < 40 || h < 6 {
+		return widget.Lines(st.Warn.Render("too small for the diff: enlarge the terminal"), w, h)
+	}
+	add, del := 0, 0
+	for _, f := range v.diff.Files {
+		add += f.Added
+		del += f.Deleted
+	}
+	mode := "unified"
+	if v.split {
+		mode = "side by side"
+	}
+	title := st.Title.Render(v.diff.From+" → "+v.diff.To) + st.Muted.Render(fmt.Sprintf("  %d files ", len(v.diff.Files))) +
+		st.Good.Render(fmt.Sprintf("+%d ", add)) + st.Bad.Render(fmt.Sprintf("−%d", del)) + st.Muted.Render("  "+mode+"  esc back")
+	body := v.bodyHeight()
+	listW := 0
+	if len(v.diff.Files) > 0 && w >= 60 {
+		listW = min(36, w/3)
+	}
+	diffW := w - listW
+	if listW > 0 {
+		diffW-- // the rule between the panes
+	}
+	var list []string
+	if listW > 0 {
+		list = v.fileList(st, listW, body)
+	}
+	lines := make([]string, 0, h)
+	lines = append(lines, widget.Fit(title, w))
+	rule := st.Muted.Render("│")
+	for i := 0; i < body; i++ {
+		var b strings.Builder
+		if listW > 0 {
+			b.WriteString(list[i])
+			b.WriteString(rule)
+		}
+		if r := v.scroll + i; r < len(v.rows) {
+			b.WriteString(v.renderRow(st, &v.rows[r], diffW))
+		} else {
+			b.WriteString(strings.Repeat(" ", diffW))
+		}
+		lines = append(lines, b.String())
+	}
+	switch {
+	case v.searching:
+		lines = append(lines, widget.Fit(st.Accent.Render("/")+v.query+"▏", w))
+	case v.status != "":
+		lines = append(lines, widget.Fit(st.Muted.Render(v.status), w))
+	}
+	return widget.Lines(strings.Join(lines, "\n"), w, h)
+}
+
+// fileList draws the changed files, the one in view highlighted, scrolled to keep it visible.
+func (v *viewer) fileList(st *themes.Styles, w, h int) []string {
+	files := v.diff.Files
+	cur := v.currentFile()
+	top := 0
+	if cur >= h {
+		top = cur - h + 1
+	}
+	out := make([]string, h)
+	for i := range out {
+		fi := top + i
+		if fi >= len(files) {
+			out[i] = strings.Repeat(" ", w)
+			continue
+		}
+		f := &files[fi]
+		mark, style := "M", st.Warn
+		switch f.Status {
+		case "added":
+			mark, style = "A", st.Good
+		case "deleted":
+			mark, style = "D", st.Bad
+		case "renamed":
+			mark, style = "R", st.Info
+		}
+		counts := fmt.Sprintf(" +%d−%d", f.Added, f.Deleted)
+		if f.Binary {
+			counts = " bin"
+		}
+		pathW := w - 2 - len([]rune(counts))
+		path := f.Path
+		if r := []rune(path); len(r) > pathW && pathW > 1 {
+			path = "…" + string(r[len(r)-pathW+1:])
+		}
+		line := style.Render(mark) + " " + widget.Fit(path, max(0, pathW)) + st.Muted.Render(counts)
+		if fi == cur {
+			line = st.Selected.Render(widget.Fit(mark+" "+widget.Fit(path, max(0, pathW))+counts, w))
+		}
+		out[i] = widget.Fit(line, w)
+	}
+	return out
+}
+
+// renderRow styles one row to exactly w cells.
+func (v *viewer) renderRow(st *themes.Styles, r *row, w int) string {
+	switch r.kind {
+	case rowTitle:
+		return widget.Fit(st.Title.Render(r.text), w)
+	case rowText:
+		return widget.Fit(roleStyle(st, r.role).Render(r.text), w)
+	case rowFile:
+		return widget.Fit(st.Bold.Render("▌"+r.text), w)
+	case rowHunk:
+		return widget.Fit(st.Info.Render(r.text), w)
+	case rowLine:
+		return widget.Fit(lineText(st, r.line, r.spans, w, true), w)
+	case rowPair:
+		half := (w - 1) / 2
+		left, right := strings.Repeat(" ", half), strings.Repeat(" ", w-half-1)
+		if r.left != nil {
+			left = widget.Fit(lineText(st, r.left, r.lspan, half, false), half)
+		}
+		if r.right != nil {
+			right = widget.Fit(lineText(st, r.right, r.rspans, w-half-1, false), w-half-1)
+		}
+		return left + st.Muted.Render("│") + right
+	}
+	return strings.Repeat(" ", w)
+}
+
+func roleStyle(st *themes.Styles, role string) lipgloss.Style {
+	switch role {
+	case "good":
+		return st.Good
+	case "bad":
+		return st.Bad
+	case "warn":
+		return st.Warn
+	case "muted":
+		return st.Muted
+	}
+	return st.Text
+}
+
+// lineText draws a diff line: line numbers, sign, and the text with its changed words reversed.
+// both shows old and new numbers (unified); otherwise the side's own number.
+func lineText(st *themes.Styles, l *versions.Line, spans []versions.Span, w int, both bool) string {
+	style := st.Text
+	sign := " "
+	switch l.Kind {
+	case '+':
+		style, sign = st.Good, "+"
+	case '-':
+		style, sign = st.Bad, "-"
+	}
+	numText := func(n int) string {
+		if n == 0 {
+			return "    "
+		}
+		return fmt.Sprintf("%4d", n)
+	}
+	var gutter string
+	if both {
+		gutter = numText(l.Old) + " " + numText(l.New) + " "
+	} else if l.Kind == '+' {
+		gutter = numText(l.New) + " "
+	} else {
+		gutter = numText(l.Old) + " "
+	}
+	avail := max(0, w-len(gutter)-1)
+	text := visible(l.Text, avail)
+	var b strings.Builder
+	b.WriteString(st.Muted.Render(gutter))
+	b.WriteString(style.Render(sign))
+	at := 0
+	hl := style.Reverse(true)
+	for _, sp := range spans {
+		s, e := min(sp.Start, len(text)), min(sp.End, len(text))
+		if s >= e {
+			continue
+		}
+		b.WriteString(style.Render(clean(text[at:s])))
+		b.WriteString(hl.Render(clean(text[s:e])))
+		at = e
+	}
+	b.WriteString(style.Render(clean(text[at:])))
+	if l.NoEOL {
+		b.WriteString(st.Muted.Render(" ⏎̸"))
+	}
+	return b.String()
+}
+
+// visible cuts a (possibly 10 MB) line to what can show in w cells, at a rune boundary, before
+// any styling work.
+func visible(s string, w int) string {
+	limit := 4 * (w + 1)
+	if len(s) <= limit {
+		return s
+	}
+	cut := limit
+	for cut > 0 && cut < len(s) && s[cut]&0xC0 == 0x80 {
+		cut--
+	}
+	return s[:cut]
+}
+
+// clean makes text safe to draw: tabs as four spaces, control bytes and invalid UTF-8 replaced.
+func clean(s string) string {
+	s = strings.ReplaceAll(strings.ToValidUTF8(s, "\uFFFD"), "\t", "    ")
+	return strings.Map(func(r rune) rune {
+		switch {
+		case r < 0x20 || r == 0x7f:
+			return '·'
+		}
+		return r
+	}, s)
+}
