@@ -1,0 +1,232 @@
+package live
+
+import (
+	"context"
+	"fmt"
+	"math"
+	"strings"
+	"time"
+
+	"github.com/mlwb/mlwb/store"
+)
+
+// Alert rule names, as stored in the alerts table.
+const (
+	RuleNonFinite = "nonfinite_loss" // a loss key's last value is NaN or ±Inf
+	RuleStalled   = "stalled"        // no metric for StallAfter while the run is alive
+	RuleLowGPU    = "low_gpu_util"   // every GPU sample of the last LowGPUFor under LowGPUPercent
+	RuleMemory    = "memory_high"    // host or GPU memory use above MemoryPercent
+	RuleEnded     = "ended_badly"    // the run failed or was lost
+)
+
+// Rules are the alert thresholds (mlwb.yaml's alerts section; DefaultRules otherwise). A zero
+// duration or percentage turns its rule off.
+type Rules struct {
+	// LossKeys are substrings that make a key a loss (default "loss").
+	LossKeys      []string      `yaml:"loss_keys"`
+	StallAfter    time.Duration `yaml:"stall_after"`
+	LowGPUPercent float64       `yaml:"low_gpu_percent"`
+	LowGPUFor     time.Duration `yaml:"low_gpu_for"`
+	MemoryPercent float64       `yaml:"memory_percent"`
+	EndedBadly    bool          `yaml:"ended_badly"`
+	// HeartbeatStale is how old a heartbeat may be for the run to count as alive (stall rule).
+	HeartbeatStale time.Duration `yaml:"heartbeat_stale"`
+}
+
+// DefaultRules are the rules a project gets without an alerts section.
+func DefaultRules() Rules {
+	return Rules{LossKeys: []string{"loss"}, StallAfter: 10 * time.Minute, LowGPUPercent: 10,
+		LowGPUFor: 10 * time.Minute, MemoryPercent: 95, EndedBadly: true, HeartbeatStale: 30 * time.Second}
+}
+
+// Checker evaluates Rules over the store and keeps the alerts table current: it raises an alert
+// when a rule starts to hold (once, however often it is checked) and clears it when it stops.
+type Checker struct {
+	s     *store.Store
+	rules Rules
+}
+
+// NewChecker returns a Checker of rules over s.
+func NewChecker(s *store.Store, rules Rules) *Checker { return &Checker{s: s, rules: rules} }
+
+// finding is one rule's verdict on one run.
+type finding struct {
+	rule, severity, message string
+	holds                   bool
+}
+
+// Check evaluates every rule for the runs that are running or queued, and the ended-badly rule for
+// failed and lost runs. It returns the alerts it newly raised.
+func (c *Checker) Check(ctx context.Context, now time.Time) ([]store.Alert, error) {
+	live, err := c.s.ListRuns(ctx, store.RunQuery{Statuses: []string{store.StatusRunning, store.StatusQueued}, Limit: 1000})
+	if err != nil {
+		return nil, fmt.Errorf("alerts: %w", err)
+	}
+	var bad []*store.Run
+	if c.rules.EndedBadly {
+		if bad, err = c.s.ListRuns(ctx, store.RunQuery{Statuses: []string{store.StatusFailed, store.StatusLost}, Limit: 1000}); err != nil {
+			return nil, fmt.Errorf("alerts: %w", err)
+		}
+	}
+	ids := make([]int64, 0, len(live)+len(bad))
+	for _, r := range append(live, bad...) {
+		ids = append(ids, r.ID)
+	}
+	sums, err := c.s.Summaries(ctx, ids)
+	if err != nil {
+		return nil, fmt.Errorf("alerts: %w", err)
+	}
+	var raised []store.Alert
+	apply := func(run int64, fs []finding) error {
+		for _, f := range fs {
+			if !f.holds {
+				if err := c.s.ClearAlert(ctx, run, f.rule); err != nil {
+					return err
+				}
+				continue
+			}
+			a := store.Alert{RunID: run, Rule: f.rule, Severity: f.severity, Message: f.message, Raised: now.UnixMilli()}
+			created, err := c.s.RaiseAlert(ctx, &a)
+			if err != nil {
+				return err
+			}
+			if created {
+				raised = append(raised, a)
+			}
+		}
+		return nil
+	}
+	for _, r := range live {
+		fs := []finding{c.nonFinite(sums[r.ID]), c.stalled(r, sums[r.ID], now), c.memory(sums[r.ID])}
+		low, err := c.lowGPU(ctx, r, sums[r.ID], now)
+		if err != nil {
+			return raised, err
+		}
+		if err := apply(r.ID, append(fs, low)); err != nil {
+			return raised, err
+		}
+	}
+	for _, r := range bad {
+		msg := "run was lost: its supervisor died without recording an end"
+		if r.Status == store.StatusFailed {
+			msg = "run failed"
+			if r.ExitCode != nil {
+				msg = fmt.Sprintf("run failed with exit code %d", *r.ExitCode)
+			}
+		}
+		fs := []finding{c.nonFinite(sums[r.ID]), {rule: RuleEnded, severity: "error", message: msg, holds: true}}
+		if err := apply(r.ID, fs); err != nil {
+			return raised, err
+		}
+	}
+	return raised, nil
+}
+
+func (c *Checker) isLoss(key string) bool {
+	for _, k := range c.rules.LossKeys {
+		if k != "" && strings.Contains(key, k) {
+			return true
+		}
+	}
+	return false
+}
+
+// nonFinite holds when a loss key's last value is NaN or infinite.
+func (c *Checker) nonFinite(sums []store.Summary) finding {
+	f := finding{rule: RuleNonFinite, severity: "error"}
+	for _, s := range sums {
+		if c.isLoss(s.Key) && !finite(s.Last) {
+			f.holds, f.message = true, fmt.Sprintf("%s is %v at step %d", s.Key, s.Last, s.LastStep)
+			return f
+		}
+	}
+	return f
+}
+
+// stalled holds when the run is alive (a fresh heartbeat) but no metric (sys/ samples aside) has
+// arrived for StallAfter — counted from the start for a run that never logged.
+func (c *Checker) stalled(r *store.Run, sums []store.Summary, now time.Time) finding {
+	f := finding{rule: RuleStalled, severity: "warn"}
+	if c.rules.StallAfter <= 0 || r.Status != store.StatusRunning || r.Heartbeat.IsZero() ||
+		now.Sub(r.Heartbeat) > c.rules.HeartbeatStale {
+		return f
+	}
+	last := r.Started
+	for _, s := range sums {
+		if !strings.HasPrefix(s.Key, sysPrefix) && time.UnixMilli(s.LastTime).After(last) {
+			last = time.UnixMilli(s.LastTime)
+		}
+	}
+	if !last.IsZero() && now.Sub(last) >= c.rules.StallAfter {
+		f.holds = true
+		f.message = fmt.Sprintf("no metric for %s while the run is alive", now.Sub(last).Round(time.Second))
+	}
+	return f
+}
+
+// memory holds when the host's memory use or a GPU's memory use is above MemoryPercent.
+func (c *Checker) memory(sums []store.Summary) finding {
+	f := finding{rule: RuleMemory, severity: "warn"}
+	if c.rules.MemoryPercent <= 0 {
+		return f
+	}
+	by := map[string]float64{}
+	for _, s := range sums {
+		by[s.Key] = s.Last
+	}
+	if v := by["sys/host_mem_percent"]; v > c.rules.MemoryPercent {
+		f.holds, f.message = true, fmt.Sprintf("host memory %.1f%% used", v)
+		return f
+	}
+	for k, used := range by {
+		gpu, ok := strings.CutSuffix(k, "/mem_used_mb")
+		if !ok || !strings.HasPrefix(gpu, sysPrefix+"gpu") {
+			continue
+		}
+		if total := by[gpu+"/mem_total_mb"]; total > 0 && used/total*100 > c.rules.MemoryPercent {
+			f.holds = true
+			f.message = fmt.Sprintf("%s memory %.1f%% used (%.0f of %.0f MB)", strings.TrimPrefix(gpu, sysPrefix), used/total*100, used, total)
+			return f
+		}
+	}
+	return f
+}
+
+// lowGPU holds when some GPU's utilisation samples cover the last LowGPUFor and every one of
+// them is under LowGPUPercent.
+func (c *Checker) lowGPU(ctx context.Context, r *store.Run, sums []store.Summary, now time.Time) (finding, error) {
+	f := finding{rule: RuleLowGPU, severity: "warn"}
+	if c.rules.LowGPUFor <= 0 || c.rules.LowGPUPercent <= 0 || r.Status != store.StatusRunning {
+		return f, nil
+	}
+	from := now.Add(-c.rules.LowGPUFor).UnixMilli()
+	for _, s := range sums {
+		if !strings.HasPrefix(s.Key, sysPrefix+"gpu") || !strings.HasSuffix(s.Key, "/util_percent") ||
+			s.LastTime < from || math.IsNaN(s.Max) {
+			continue
+		}
+		pts, err := c.s.History(ctx, r.ID, s.Key)
+		if err != nil {
+			return f, fmt.Errorf("alerts: %w", err)
+		}
+		covered, low, peak := false, true, 0.0
+		for _, p := range pts {
+			if p.Time <= from {
+				covered = true // a sample at or before the window's start: the window is all seen
+				continue
+			}
+			if p.Value >= c.rules.LowGPUPercent {
+				low = false
+				break
+			}
+			peak = max(peak, p.Value)
+		}
+		if covered && low {
+			f.holds = true
+			f.message = fmt.Sprintf("%s utilisation under %.0f%% (at most %.0f%%) for %s",
+				strings.TrimSuffix(strings.TrimPrefix(s.Key, sysPrefix), "/util_percent"), c.rules.LowGPUPercent, peak, c.rules.LowGPUFor)
+			return f, nil
+		}
+	}
+	return f, nil
+}
