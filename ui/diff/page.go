@@ -49,10 +49,10 @@ type pageKeys struct {
 
 func defaultPageKeys() pageKeys {
 	return pageKeys{
-		Open:     key.NewBinding(key.WithKeys("enter"), key.WithHelp("enter", "diff commit (or the two marked)")),
-		Mark:     key.NewBinding(key.WithKeys("m"), key.WithHelp("m", "mark commit")),
-		Worktree: key.NewBinding(key.WithKeys("w"), key.WithHelp("w", "diff HEAD → worktree")),
-		Runs:     key.NewBinding(key.WithKeys("c"), key.WithHelp("c", "diff the marked runs")),
+		Open:     key.NewBinding(key.WithKeys("enter"), key.WithHelp("enter", "diff")),
+		Mark:     key.NewBinding(key.WithKeys("m"), key.WithHelp("m", "mark")),
+		Worktree: key.NewBinding(key.WithKeys("w"), key.WithHelp("w", "diff worktree")),
+		Runs:     key.NewBinding(key.WithKeys("c"), key.WithHelp("c", "diff runs")),
 	}
 }
 
