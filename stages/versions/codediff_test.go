@@ -344,3 +344,64 @@ func TestDiffMissingCommitAndBadInput(t *testing.T) {
 		t.Errorf("corrupt object: want an error naming x.txt, got %v", err)
 	}
 }
+
+// TestDiffMergeSubmoduleShallowWorktree: a merge commit diffs against its first parent, a
+// submodule shows as a pointer change, and history reads from a shallow clone and a linked
+// worktree — each against git.
+func TestDiffMergeSubmoduleShallowWorktree(t *testing.T) {
+	needGit(t)
+	ctx := context.Background()
+	sub := cliRepo(t)
+	writeBytes(t, sub, "lib.py", []byte("x = 1\n"))
+	commitCLI(t, sub, "sub one")
+
+	dir := cliRepo(t)
+	writeBytes(t, dir, "a.txt", []byte(lines("a", 10)))
+	writeBytes(t, dir, "b.txt", []byte(lines("b", 10)))
+	commitCLI(t, dir, "base")
+	gitRun(t, dir, "submodule", "add", "-q", sub, "sub")
+	commitCLI(t, dir, "add submodule")
+	gitRun(t, dir+"/sub", "commit", "-q", "--allow-empty", "-m", "sub two")
+	gitRun(t, dir, "add", "sub")
+	commitCLI(t, dir, "bump submodule")
+	d, err := DiffCommit(ctx, dir, "HEAD", DiffOptions{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	sameNumstat(t, "submodule bump", ourNumstat(d), gitNumstat(t, dir, "HEAD~1", "HEAD"))
+	if len(d.Files) != 1 || !d.Files[0].Submodule {
+		t.Errorf("submodule change: %+v", d.Files)
+	}
+
+	gitRun(t, dir, "checkout", "-q", "-b", "feature")
+	writeBytes(t, dir, "b.txt", []byte(lines("b", 12)))
+	commitCLI(t, dir, "feature work")
+	gitRun(t, dir, "checkout", "-q", "main")
+	writeBytes(t, dir, "a.txt", []byte(lines("a", 11)))
+	commitCLI(t, dir, "main work")
+	gitRun(t, dir, "merge", "-q", "--no-ff", "-m", "merge feature", "feature")
+	m, err := DiffCommit(ctx, dir, "HEAD", DiffOptions{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	sameNumstat(t, "merge vs first parent", ourNumstat(m), gitNumstat(t, dir, "HEAD^1", "HEAD"))
+	log, err := LogFrom(dir, "HEAD", 0, 3)
+	if err != nil || len(log) != 3 || log[0].Parents != 2 || log[0].Refs[0] != "main" {
+		t.Errorf("log at the merge: %+v %v", log, err)
+	}
+
+	shallow := filepath.Join(t.TempDir(), "shallow")
+	gitRun(t, dir, "clone", "-q", "--depth", "2", "file://"+dir, shallow)
+	cs, err := Log(shallow, 0, 50)
+	if err != nil || len(cs) == 0 || len(cs) > 3 {
+		t.Errorf("shallow clone log: %d commits, %v", len(cs), err)
+	}
+
+	wt := filepath.Join(t.TempDir(), "linked")
+	gitRun(t, dir, "worktree", "add", "-q", "--detach", wt, "HEAD~1")
+	cs, err = Log(wt, 0, 1)
+	want := strings.TrimSpace(gitRun(t, dir, "rev-parse", "HEAD~1"))
+	if err != nil || len(cs) != 1 || cs[0].Hash != want {
+		t.Errorf("linked worktree log: %+v %v, want %s", cs, err, want)
+	}
+}

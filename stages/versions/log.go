@@ -1,9 +1,9 @@
 package versions
 
 import (
+	"container/heap"
 	"errors"
 	"fmt"
-	"io"
 	"strings"
 	"time"
 
@@ -49,29 +49,69 @@ func LogFrom(root, rev string, skip, limit int) ([]Commit, error) {
 		return nil, fmt.Errorf("revision %q in %s: %w", rev, root, err)
 	}
 	refs := refNames(repo)
-	iter, err := repo.Log(&git.LogOptions{From: *from, Order: git.LogOrderCommitterTime})
+	start, err := repo.CommitObject(*from)
 	if err != nil {
-		return nil, fmt.Errorf("git log in %s: %w", root, err)
+		return nil, fmt.Errorf("reading commit %s in %s: %w", short(from.String()), root, err)
 	}
-	defer iter.Close()
 	var out []Commit
-	for len(out) < limit {
-		c, err := iter.Next()
-		if errors.Is(err, io.EOF) {
-			break
-		}
-		if err != nil {
-			return out, fmt.Errorf("git log in %s: %w", root, err)
-		}
+	err = walkCommits(repo, start, func(c *object.Commit) bool {
 		if skip > 0 {
 			skip--
-			continue
+			return true
 		}
 		cm := fromObject(c)
 		cm.Refs = refs[c.Hash]
 		out = append(out, cm)
+		return len(out) < limit
+	})
+	if err != nil {
+		return out, fmt.Errorf("git log in %s: %w", root, err)
 	}
 	return out, nil
+}
+
+// walkCommits visits the commits reachable from start, newest committer time first (as `git
+// log`), reading only those it visits: a heap of the frontier, never the whole graph. Parents
+// missing from the object store — a shallow clone's boundary — end that line of history instead
+// of failing the walk. fn returns false to stop.
+func walkCommits(repo *git.Repository, start *object.Commit, fn func(*object.Commit) bool) error {
+	frontier := &commitHeap{start}
+	seen := map[plumbing.Hash]bool{start.Hash: true}
+	for frontier.Len() > 0 {
+		c := heap.Pop(frontier).(*object.Commit)
+		if !fn(c) {
+			return nil
+		}
+		for _, ph := range c.ParentHashes {
+			if seen[ph] {
+				continue
+			}
+			seen[ph] = true
+			p, err := repo.CommitObject(ph)
+			if errors.Is(err, plumbing.ErrObjectNotFound) {
+				continue // beyond a shallow clone's history
+			}
+			if err != nil {
+				return fmt.Errorf("reading commit %s: %w", short(ph.String()), err)
+			}
+			heap.Push(frontier, p)
+		}
+	}
+	return nil
+}
+
+// commitHeap orders commits newest committer time first.
+type commitHeap []*object.Commit
+
+func (h commitHeap) Len() int           { return len(h) }
+func (h commitHeap) Less(i, j int) bool { return h[i].Committer.When.After(h[j].Committer.When) }
+func (h commitHeap) Swap(i, j int)      { h[i], h[j] = h[j], h[i] }
+func (h *commitHeap) Push(x any)        { *h = append(*h, x.(*object.Commit)) }
+func (h *commitHeap) Pop() any {
+	old := *h
+	c := old[len(old)-1]
+	*h = old[:len(old)-1]
+	return c
 }
 
 // refNames maps commit hashes to the short names of the branches and tags at them (annotated
