@@ -29,6 +29,7 @@ type Page struct {
 	width, height int
 
 	commits []versions.Commit
+	head    string // HEAD when commits were read
 	runs    map[string][]store.CommitRun
 	cursor  int
 	err     error
@@ -108,6 +109,7 @@ func (p *Page) SetSize(w, h int) {
 }
 
 type historyMsg struct {
+	head    string // the HEAD commit the commits were read from
 	commits []versions.Commit
 	runs    map[string][]store.CommitRun
 	err     error
@@ -125,23 +127,33 @@ func (p *Page) primary() string {
 	return ""
 }
 
+// loadHistory re-reads the runs at each commit, and the commits themselves only when HEAD moved:
+// HEAD is a cheap read of refs, while a log walk opens the pack index, which is slow in a big
+// repository and would otherwise run on every refresh.
 func (p *Page) loadHistory() tea.Cmd {
 	if !p.ctx.Project.InGit {
 		return nil
 	}
 	p.loading = true
 	root, st, metric := p.ctx.Project.Root, p.ctx.Store, p.primary()
+	known, knownHead := p.commits, p.head
 	return func() tea.Msg {
-		commits, err := versions.Log(root, 0, historyPage)
+		head, err := versions.ReadHead(root)
 		if err != nil {
 			return historyMsg{err: err}
+		}
+		commits := known
+		if head.Commit != knownHead || known == nil {
+			if commits, err = versions.Log(root, 0, historyPage); err != nil {
+				return historyMsg{err: err}
+			}
 		}
 		hashes := make([]string, len(commits))
 		for i, c := range commits {
 			hashes[i] = c.Hash
 		}
 		runs, err := st.RunsAtCommits(context.Background(), hashes, metric)
-		return historyMsg{commits: commits, runs: runs, err: err}
+		return historyMsg{commits: commits, runs: runs, head: head.Commit, err: err}
 	}
 }
 
@@ -182,7 +194,7 @@ func (p *Page) Update(msg tea.Msg) (common.Page, tea.Cmd) {
 	case historyMsg:
 		p.loading, p.err = false, msg.err
 		if msg.err == nil {
-			p.commits, p.runs = msg.commits, msg.runs
+			p.commits, p.runs, p.head = msg.commits, msg.runs, msg.head
 			p.cursor = max(0, min(p.cursor, len(p.commits)-1))
 		}
 	case compareMsg:
