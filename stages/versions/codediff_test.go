@@ -405,3 +405,27 @@ func TestDiffMergeSubmoduleShallowWorktree(t *testing.T) {
 		t.Errorf("linked worktree log: %+v %v, want %s", cs, err, want)
 	}
 }
+
+// TestLogCacheSeesNewCommitsAndRepacks: the cached repository sees commits made after it was
+// opened, and a repack (`git gc`, which deletes the loose objects and old packs it knew).
+func TestLogCacheSeesNewCommitsAndRepacks(t *testing.T) {
+	needGit(t)
+	dir := cliRepo(t)
+	writeBytes(t, dir, "a.txt", []byte("1\n"))
+	commitCLI(t, dir, "one")
+	if cs, err := Log(dir, 0, 10); err != nil || len(cs) != 1 {
+		t.Fatalf("first log: %d, %v", len(cs), err)
+	}
+	writeBytes(t, dir, "a.txt", []byte("2\n"))
+	commitCLI(t, dir, "two")
+	if cs, err := Log(dir, 0, 10); err != nil || len(cs) != 2 || cs[0].Subject != "two" {
+		t.Fatalf("after a commit: %+v, %v", cs, err)
+	}
+	gitRun(t, dir, "gc", "-q", "--prune=now")
+	writeBytes(t, dir, "a.txt", []byte("3\n"))
+	commitCLI(t, dir, "three")
+	gitRun(t, dir, "gc", "-q", "--prune=now")
+	if cs, err := Log(dir, 0, 10); err != nil || len(cs) != 3 || cs[0].Subject != "three" {
+		t.Fatalf("after repacks: %+v, %v", cs, err)
+	}
+}

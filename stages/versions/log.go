@@ -5,6 +5,7 @@ import (
 	"errors"
 	"fmt"
 	"strings"
+	"sync"
 	"time"
 
 	"github.com/go-git/go-git/v5"
@@ -37,10 +38,17 @@ func Log(root string, skip, limit int) ([]Commit, error) {
 // LogFrom is Log from any revision (branch, tag, hash, HEAD~3), each commit with the branches and
 // tags that point at it.
 func LogFrom(root, rev string, skip, limit int) ([]Commit, error) {
-	repo, err := openRepo(root)
-	if err != nil {
-		return nil, err
-	}
+	var out []Commit
+	err := withCachedRepo(root, func(repo *git.Repository) error {
+		var err error
+		out, err = logFrom(repo, root, rev, skip, limit)
+		return err
+	})
+	return out, err
+}
+
+// logFrom is LogFrom on an opened repository.
+func logFrom(repo *git.Repository, root, rev string, skip, limit int) ([]Commit, error) {
 	from, err := repo.ResolveRevision(plumbing.Revision(rev))
 	if errors.Is(err, plumbing.ErrReferenceNotFound) && rev == "HEAD" {
 		return nil, nil // no commits yet
@@ -77,6 +85,7 @@ func LogFrom(root, rev string, skip, limit int) ([]Commit, error) {
 func walkCommits(repo *git.Repository, start *object.Commit, fn func(*object.Commit) bool) error {
 	frontier := &commitHeap{start}
 	seen := map[plumbing.Hash]bool{start.Hash: true}
+	shallow, _ := repo.Storer.Shallow()
 	for frontier.Len() > 0 {
 		c := heap.Pop(frontier).(*object.Commit)
 		if !fn(c) {
@@ -88,7 +97,7 @@ func walkCommits(repo *git.Repository, start *object.Commit, fn func(*object.Com
 			}
 			seen[ph] = true
 			p, err := repo.CommitObject(ph)
-			if errors.Is(err, plumbing.ErrObjectNotFound) {
+			if errors.Is(err, plumbing.ErrObjectNotFound) && len(shallow) > 0 {
 				continue // beyond a shallow clone's history
 			}
 			if err != nil {
@@ -112,6 +121,37 @@ func (h *commitHeap) Pop() any {
 	c := old[len(old)-1]
 	*h = old[:len(old)-1]
 	return c
+}
+
+// cachedRepos keeps one opened repository per root for the process: opening costs a decode of
+// every pack index (most of a log page's time in a big repository), so the Diff tab's refreshes
+// reuse it. go-git's storage is not safe for concurrent readers, so each use holds the lock.
+var cachedRepos = struct {
+	sync.Mutex
+	m map[string]*git.Repository
+}{m: map[string]*git.Repository{}}
+
+// withCachedRepo runs fn on the cached repository of root. The cache loads pack indexes once, so a
+// repack or a new pack since can make it miss objects: on any error fn runs once more on a
+// freshly opened repository, which replaces the cached one.
+func withCachedRepo(root string, fn func(*git.Repository) error) error {
+	cachedRepos.Lock()
+	defer cachedRepos.Unlock()
+	if repo := cachedRepos.m[root]; repo != nil {
+		if err := fn(repo); err == nil {
+			return nil
+		}
+		delete(cachedRepos.m, root)
+	}
+	repo, err := openRepo(root)
+	if err != nil {
+		return err
+	}
+	if err := fn(repo); err != nil {
+		return err
+	}
+	cachedRepos.m[root] = repo
+	return nil
 }
 
 // refNames maps commit hashes to the short names of the branches and tags at them (annotated
