@@ -43,18 +43,13 @@ func FilterFile(ctx context.Context, path string, o FilterOptions) (*FilterResul
 	if src.format != "csv" && src.format != "tsv" && src.format != "jsonl" {
 		return nil, fmt.Errorf("%s: filter reads CSV, TSV and JSON Lines; this is %s", path, src.format)
 	}
-	head, err := readTextHead(src)
+	in, err := openText(src)
 	if err != nil {
 		return nil, err
 	}
-	var dl *dialect
-	boundary := lastNewline
+	dl, head := in.dl, in.head
 	env := map[string]any{}
-	if src.format != "jsonl" {
-		if dl, err = sniffCSV(path, head, src.format == "tsv"); err != nil {
-			return nil, err
-		}
-		boundary = recordBoundary
+	if dl != nil {
 		for _, name := range dl.names {
 			env[name] = nil
 		}
@@ -87,162 +82,136 @@ func FilterFile(ctx context.Context, path string, o FilterOptions) (*FilterResul
 	if nw <= 0 {
 		nw = workerCount(Options{})
 	}
-	ctx, cancel := context.WithCancelCause(ctx)
-	defer cancel(nil)
-	ch := &chunker{r: src.r, boundary: boundary, pool: make(chan []byte, 2*nw+2), path: path}
-	chunks := make(chan chunk, nw)
-	type part struct {
-		out             []byte
-		rows, hit, errs int64
-		firstErr        string
-		firstErrLine    int64
+	// Each worker has its own expression machine, row environment and JSON scanner.
+	type state struct {
+		machine vm.VM
+		env     map[string]any
+		js      objScanner
 	}
-	var mu sync.Mutex
-	done := map[int]part{}
-	nextOut := 0
-	res := &FilterResult{}
-	var firstErrLine int64
-	flush := func() error { // writes finished chunks in order; called with mu held
-		for {
-			p, ok := done[nextOut]
-			if !ok {
-				return nil
+	states := make([]state, nw)
+	for i := range states {
+		states[i].env = map[string]any{}
+	}
+	out := &orderedParts{w: o.Out, res: &FilterResult{}}
+	err = in.run(ctx, nw, func(i int, c chunk) error {
+		st := &states[i]
+		var p filterPart
+		eval := func(line int64, raw []byte) {
+			p.rows++
+			ok, err := st.machine.Run(prog, st.env)
+			if err != nil {
+				p.fail(line, strings.Join(strings.Fields(err.Error()), " "))
+				return
 			}
-			delete(done, nextOut)
-			nextOut++
-			res.Rows += p.rows
-			res.Matched += p.hit
-			res.Errors += p.errs
-			if p.errs > 0 && (firstErrLine == 0 || p.firstErrLine < firstErrLine) {
-				firstErrLine, res.FirstError = p.firstErrLine, p.firstErr
-			}
-			if o.Out != nil && len(p.out) > 0 {
-				if _, err := o.Out.Write(p.out); err != nil {
-					return fmt.Errorf("filter output: %w", err)
+			if ok.(bool) {
+				p.hit++
+				if o.Out != nil {
+					p.out = append(p.out, raw...)
+					if len(raw) > 0 && raw[len(raw)-1] != '\n' {
+						p.out = append(p.out, '\n')
+					}
 				}
 			}
 		}
-	}
-	var wg sync.WaitGroup
-	var readErr error
-	wg.Add(1)
-	go func() {
-		defer wg.Done()
-		if err := ch.run(ctx, head, chunks); err != nil {
-			readErr = err
-			cancel(err)
-		}
-	}()
-	for w := 0; w < nw; w++ {
-		wg.Add(1)
-		go func() {
-			defer wg.Done()
-			var machine vm.VM
-			rowEnv := map[string]any{}
-			var js objScanner
-			for c := range chunks {
-				if ctx.Err() != nil {
-					ch.put(c.buf)
-					continue
-				}
-				var p part
-				eval := func(line int64, raw []byte) {
-					p.rows++
-					ok, err := machine.Run(prog, rowEnv)
-					if err != nil {
-						if p.errs == 0 {
-							p.firstErr, p.firstErrLine = fmt.Sprintf("line %d: %s", line, strings.Join(strings.Fields(err.Error()), " ")), line
-						}
-						p.errs++
-						return
-					}
-					if ok.(bool) {
-						p.hit++
-						if o.Out != nil {
-							p.out = append(p.out, raw...)
-							if len(raw) > 0 && raw[len(raw)-1] != '\n' {
-								p.out = append(p.out, '\n')
-							}
-						}
-					}
-				}
-				var err error
-				if dl != nil {
-					s := newCSVScanner(c.data, dl.delim, c.firstLine)
-					skip := c.index == 0 && dl.header
-					for {
-						fields, line, ok, serr := s.next()
-						if serr != nil {
-							err = serr
-							break
-						}
-						if !ok {
-							break
-						}
-						if skip {
-							skip = false
-							continue
-						}
-						for i, name := range dl.names {
-							var v any
-							if i < len(fields) {
-								v = typedValue(fields[i])
-							}
-							rowEnv[name] = v
-						}
-						eval(line, c.data[s.recStart:s.pos])
-					}
-				} else {
-					line := c.firstLine
-					data := c.data
-					for len(data) > 0 {
-						nl := bytes.IndexByte(data, '\n')
-						ln := data
-						if nl >= 0 {
-							ln, data = data[:nl+1], data[nl+1:]
-						} else {
-							data = nil
-						}
-						if len(bytes.TrimSpace(ln)) > 0 {
-							clear(rowEnv)
-							if fields, jerr := js.parse(bytes.TrimRight(ln, "\r\n")); jerr == nil {
-								for _, f := range fields {
-									rowEnv[string(f.key)] = jsonTyped(f)
-								}
-								eval(line, ln)
-							} else {
-								p.rows++
-								if p.errs == 0 {
-									p.firstErr, p.firstErrLine = fmt.Sprintf("line %d: %v", line, jerr), line
-								}
-								p.errs++
-							}
-						}
-						line++
-					}
-				}
-				ch.put(c.buf)
+		if dl != nil {
+			s := newCSVScanner(c.data, dl.delim, c.firstLine)
+			skip := c.index == 0 && dl.header
+			for {
+				fields, line, ok, err := s.next()
 				if err != nil {
-					cancel(fmt.Errorf("%s: %w", path, err))
+					return err
+				}
+				if !ok {
+					break
+				}
+				if skip {
+					skip = false
 					continue
 				}
-				mu.Lock()
-				done[c.index] = p
-				if ferr := flush(); ferr != nil {
-					cancel(ferr)
+				for i, name := range dl.names {
+					var v any
+					if i < len(fields) {
+						v = typedValue(fields[i])
+					}
+					st.env[name] = v
 				}
-				mu.Unlock()
+				eval(line, c.data[s.recStart:s.pos])
 			}
-		}()
-	}
-	wg.Wait()
-	if readErr != nil {
-		return nil, readErr
-	}
-	if err := context.Cause(ctx); err != nil {
+		} else {
+			eachLine(c.data, c.firstLine, func(line int64, ln []byte) {
+				clear(st.env)
+				fields, jerr := st.js.parse(bytes.TrimRight(ln, "\r"))
+				if jerr != nil {
+					p.rows++
+					p.fail(line, jerr.Error())
+					return
+				}
+				for _, f := range fields {
+					st.env[string(f.key)] = jsonTyped(f)
+				}
+				eval(line, ln)
+			})
+		}
+		return out.add(c.index, p)
+	})
+	if err != nil {
 		return nil, err
 	}
-	return res, nil
+	return out.res, nil
+}
+
+// filterPart is what one chunk of a filter found.
+type filterPart struct {
+	out             []byte
+	rows, hit, errs int64
+	firstErr        string
+	firstErrLine    int64
+}
+
+// fail counts a row the expression could not be evaluated on, keeping the first message.
+func (p *filterPart) fail(line int64, msg string) {
+	if p.errs == 0 {
+		p.firstErr, p.firstErrLine = fmt.Sprintf("line %d: %s", line, msg), line
+	}
+	p.errs++
+}
+
+// orderedParts writes the chunks' matches in file order as they finish, and sums their counts.
+type orderedParts struct {
+	mu           sync.Mutex
+	w            io.Writer
+	res          *FilterResult
+	done         map[int]filterPart
+	next         int
+	firstErrLine int64
+}
+
+func (o *orderedParts) add(index int, p filterPart) error {
+	o.mu.Lock()
+	defer o.mu.Unlock()
+	if o.done == nil {
+		o.done = map[int]filterPart{}
+	}
+	o.done[index] = p
+	for {
+		p, ok := o.done[o.next]
+		if !ok {
+			return nil
+		}
+		delete(o.done, o.next)
+		o.next++
+		o.res.Rows += p.rows
+		o.res.Matched += p.hit
+		o.res.Errors += p.errs
+		if p.errs > 0 && (o.firstErrLine == 0 || p.firstErrLine < o.firstErrLine) {
+			o.firstErrLine, o.res.FirstError = p.firstErrLine, p.firstErr
+		}
+		if o.w != nil && len(p.out) > 0 {
+			if _, err := o.w.Write(p.out); err != nil {
+				return fmt.Errorf("filter output: %w", err)
+			}
+		}
+	}
 }
 
 // typedValue types one CSV value for an expression.

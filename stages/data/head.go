@@ -32,11 +32,8 @@ func Head(path string, n int) ([]string, [][]string, error) {
 			break
 		}
 	}
-	buf = bytes.TrimPrefix(buf, bom)
-	if len(bytes.TrimSpace(buf)) == 0 {
-		return nil, nil, fmt.Errorf("%s: the file is empty", path)
-	}
-	if err := checkText(path, buf[:min(len(buf), sniffLimit)]); err != nil {
+	buf, err = checkHead(path, buf)
+	if err != nil {
 		return nil, nil, err
 	}
 	if src.format == "jsonl" {

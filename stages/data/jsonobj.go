@@ -221,27 +221,14 @@ func (w *worker) addJSON(fields []jsonField, line int64) {
 }
 
 // jsonlChunk counts every line of a JSON Lines chunk.
-func (w *worker) jsonlChunk(c chunk) error {
+func (w *worker) jsonlChunk(c chunk) {
 	var s objScanner
-	line := c.firstLine
-	data := c.data
-	for len(data) > 0 {
-		nl := bytes.IndexByte(data, '\n')
-		var ln []byte
-		if nl < 0 {
-			ln, data = data, nil
-		} else {
-			ln, data = data[:nl], data[nl+1:]
+	eachLine(c.data, c.firstLine, func(line int64, ln []byte) {
+		fields, err := s.parse(ln)
+		if err != nil {
+			w.warn(Warning{Line: line, Message: "skipped: " + err.Error()})
+			return
 		}
-		if len(bytes.TrimSpace(ln)) > 0 {
-			fields, err := s.parse(ln)
-			if err != nil {
-				w.warn(Warning{Line: line, Message: "skipped: " + err.Error()})
-			} else {
-				w.addJSON(fields, line)
-			}
-		}
-		line++
-	}
-	return nil
+		w.addJSON(fields, line)
+	})
 }

@@ -1,14 +1,10 @@
 package data
 
 import (
-	"bytes"
 	"context"
-	"errors"
 	"fmt"
-	"io"
 	"os"
 	"runtime"
-	"sync"
 	"time"
 )
 
@@ -143,23 +139,11 @@ func workerCount(opts Options) int {
 // profileText profiles CSV, TSV and JSON Lines: a reader goroutine cuts the stream into chunks at
 // record boundaries and the workers parse and count them in parallel.
 func profileText(ctx context.Context, src *source, opts Options) (*worker, int64, error) {
-	head, err := readTextHead(src)
+	in, err := openText(src)
 	if err != nil {
 		return nil, 0, err
 	}
-	nw := workerCount(opts)
-	var dl *dialect
-	boundary := lastNewline
-	if src.format == "jsonl" {
-		if t := bytes.TrimLeft(head, " \t\r\n"); len(t) > 0 && t[0] != '{' {
-			return nil, 0, fmt.Errorf("%s: line 1: JSON Lines needs one object per line; this starts with %q", src.path, clip(t, 20))
-		}
-	} else {
-		if dl, err = sniffCSV(src.path, head, src.format == "tsv"); err != nil {
-			return nil, 0, err
-		}
-		boundary = recordBoundary
-	}
+	dl := in.dl
 	var names []string
 	var dayFirst []bool
 	var corrCols []int
@@ -174,7 +158,7 @@ func profileText(ctx context.Context, src *source, opts Options) (*worker, int64
 		}
 	}
 	limit := distinctLimit(opts, max(len(names), 1))
-	workers := make([]*worker, nw)
+	workers := make([]*worker, workerCount(opts))
 	for i := range workers {
 		workers[i] = newWorker(names, dayFirst, limit)
 		if len(corrCols) > 1 {
@@ -184,56 +168,19 @@ func profileText(ctx context.Context, src *source, opts Options) (*worker, int64
 			}
 		}
 	}
-	ctx, cancel := context.WithCancelCause(ctx)
-	defer cancel(nil)
-	ch := &chunker{r: src.r, boundary: boundary, pool: make(chan []byte, 2*nw+2), path: src.path}
-	chunks := make(chan chunk, nw)
-	var wg sync.WaitGroup
-	var readErr error
-	wg.Add(1)
-	go func() {
-		defer wg.Done()
-		if err := ch.run(ctx, head, chunks); err != nil {
-			readErr = err
-			cancel(err)
+	err = in.run(ctx, len(workers), func(i int, c chunk) error {
+		var err error
+		if dl != nil {
+			err = workers[i].csvChunk(c, dl)
+		} else {
+			workers[i].jsonlChunk(c)
 		}
-	}()
-	errs := make([]error, nw)
-	for i := range workers {
-		wg.Add(1)
-		go func(w *worker) {
-			defer wg.Done()
-			for c := range chunks {
-				if ctx.Err() != nil {
-					continue // drain, so the reader is never stuck
-				}
-				var err error
-				if dl != nil {
-					err = w.csvChunk(c, dl)
-				} else {
-					err = w.jsonlChunk(c)
-				}
-				ch.put(c.buf)
-				if err != nil {
-					errs[i] = fmt.Errorf("%s: %w", src.path, err)
-					cancel(errs[i])
-				}
-				if opts.Progress != nil {
-					opts.Progress(src.rawRead.Load(), src.info.Size())
-				}
-			}
-		}(workers[i])
-	}
-	wg.Wait()
-	if readErr != nil {
-		return nil, 0, readErr
-	}
-	for _, e := range errs {
-		if e != nil {
-			return nil, 0, e
+		if opts.Progress != nil {
+			opts.Progress(src.rawRead.Load(), src.info.Size())
 		}
-	}
-	if err := context.Cause(ctx); err != nil {
+		return err
+	})
+	if err != nil {
 		return nil, 0, err
 	}
 	for _, w := range workers[1:] {
@@ -244,32 +191,6 @@ func profileText(ctx context.Context, src *source, opts Options) (*worker, int64
 		workers[0].warnCount += int64(len(dl.warnings))
 	}
 	return workers[0], workers[0].rows, nil
-}
-
-// readTextHead reads the first sniffLimit bytes of a text source (without a BOM) and refuses an
-// empty or binary file; the profiler and the filter start from it.
-func readTextHead(src *source) ([]byte, error) {
-	head := make([]byte, sniffLimit)
-	n, err := io.ReadFull(src.r, head)
-	if err != nil && !errors.Is(err, io.ErrUnexpectedEOF) && !errors.Is(err, io.EOF) {
-		return nil, fmt.Errorf("%s: %w", src.path, readErr(err))
-	}
-	head = bytes.TrimPrefix(head[:n], bom)
-	if len(bytes.TrimSpace(head)) == 0 {
-		return nil, fmt.Errorf("%s: the file is empty", src.path)
-	}
-	if err := checkText(src.path, head); err != nil {
-		return nil, err
-	}
-	return head, nil
-}
-
-func lastNewline(b []byte) int {
-	i := bytes.LastIndexByte(b, '\n')
-	if i < 0 {
-		return -1
-	}
-	return i + 1
 }
 
 // csvChunk counts every record of one chunk.
