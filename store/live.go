@@ -16,14 +16,12 @@ type LatestMetric struct {
 	Status  string
 	Key     string
 	Value   float64 // NaN when the last value was NaN
-	Step    int64
-	Time    int64 // Unix milliseconds
 }
 
 // LatestMetrics returns the last value of every metric key of every run that is not deleted, in
 // run id then key order. One join over the summaries: a scrape of 1,000 runs × 20 keys is one query.
 func (s *Store) LatestMetrics(ctx context.Context) ([]LatestMetric, error) {
-	rows, err := s.db.QueryContext(ctx, `SELECT r.id, r.name, r.status, k.name, s.last, s.last_step, s.last_ts
+	rows, err := s.db.QueryContext(ctx, `SELECT r.id, r.name, r.status, k.name, s.last
 		FROM runs r JOIN metric_summaries s ON s.run_id = r.id JOIN metric_keys k ON k.id = s.key_id
 		WHERE r.deleted_at IS NULL ORDER BY r.id, k.name`)
 	if err != nil {
@@ -34,7 +32,7 @@ func (s *Store) LatestMetrics(ctx context.Context) ([]LatestMetric, error) {
 	for rows.Next() {
 		var m LatestMetric
 		var v sql.NullFloat64
-		if err := rows.Scan(&m.RunID, &m.RunName, &m.Status, &m.Key, &v, &m.Step, &m.Time); err != nil {
+		if err := rows.Scan(&m.RunID, &m.RunName, &m.Status, &m.Key, &v); err != nil {
 			return nil, fmt.Errorf("latest metrics: %w", err)
 		}
 		m.Value = floatOrNaN(v)
@@ -102,41 +100,28 @@ func (s *Store) PointsSince(ctx context.Context, after int64, runIDs []int64, ke
 	return out, nil
 }
 
-// LastChunkID is the id of the newest metric chunk of any run (0 when there are none): a cheap
-// "has anything been written" fingerprint.
-func (s *Store) LastChunkID(ctx context.Context) (int64, error) {
-	var id sql.NullInt64
-	if err := s.db.QueryRowContext(ctx, "SELECT max(id) FROM metric_chunks").Scan(&id); err != nil {
-		return 0, fmt.Errorf("last metric chunk: %w", err)
-	}
-	return id.Int64, nil
-}
-
 // RunState is the little a live view needs to know of a run on every refresh.
 type RunState struct {
-	ID        int64
-	Name      string
-	Status    string
-	Deleted   bool
-	Heartbeat int64 // Unix milliseconds; 0 when none
+	ID     int64
+	Name   string
+	Status string
 }
 
-// RunStates returns the state of the given runs; a run that no longer exists (purged) is absent.
+// RunStates returns the state of the given runs; a run that was deleted (or purged) is absent.
 func (s *Store) RunStates(ctx context.Context, runIDs []int64) (map[int64]RunState, error) {
 	out := map[int64]RunState{}
 	if len(runIDs) == 0 {
 		return out, nil
 	}
 	in, args := inList(runIDs)
-	rows, err := s.db.QueryContext(ctx, `SELECT id, name, status, deleted_at IS NOT NULL, coalesce(heartbeat_at, 0)
-		FROM runs WHERE id IN `+in, args...)
+	rows, err := s.db.QueryContext(ctx, `SELECT id, name, status FROM runs WHERE deleted_at IS NULL AND id IN `+in, args...)
 	if err != nil {
 		return nil, fmt.Errorf("run states: %w", err)
 	}
 	defer rows.Close()
 	for rows.Next() {
 		var r RunState
-		if err := rows.Scan(&r.ID, &r.Name, &r.Status, &r.Deleted, &r.Heartbeat); err != nil {
+		if err := rows.Scan(&r.ID, &r.Name, &r.Status); err != nil {
 			return nil, fmt.Errorf("run states: %w", err)
 		}
 		out[r.ID] = r

@@ -40,10 +40,9 @@ func (w *Watch) Poll(ctx context.Context) (Update, error) {
 		return u, fmt.Errorf("watch: %w", err)
 	}
 	for _, id := range runs {
-		if st, ok := u.Runs[id]; !ok || st.Deleted {
+		if _, ok := u.Runs[id]; !ok {
 			u.Gone = append(u.Gone, id)
 			w.stream.Drop(id)
-			delete(u.Runs, id)
 		}
 	}
 	return u, nil

@@ -5,6 +5,7 @@ import (
 	"errors"
 	"fmt"
 
+	"github.com/go-git/go-git/v5"
 	"github.com/go-git/go-git/v5/plumbing"
 )
 
@@ -26,11 +27,17 @@ func (d *CodeDiff) Totals() (added, deleted int) {
 
 // DiffSnapshots compares two snapshots of the repository holding root.
 func DiffSnapshots(ctx context.Context, root string, a, b Snapshot, opt DiffOptions) (*CodeDiff, error) {
-	repo, closeRepo, err := openRepoForReading(root)
-	if err != nil {
-		return nil, err
-	}
-	defer closeRepo()
+	var d *CodeDiff
+	err := withCachedRepo(root, func(repo *git.Repository) error {
+		var err error
+		d, err = diffIn(ctx, repo, root, a, b, opt)
+		return err
+	})
+	return d, err
+}
+
+// diffIn is DiffSnapshots in an opened repository.
+func diffIn(ctx context.Context, repo *git.Repository, root string, a, b Snapshot, opt DiffOptions) (*CodeDiff, error) {
 	ta, err := treeOf(ctx, repo, root, a)
 	if err != nil {
 		return nil, err
@@ -48,38 +55,44 @@ func DiffSnapshots(ctx context.Context, root string, a, b Snapshot, opt DiffOpti
 
 // DiffRevs compares two revisions (or WORKTREE), like `git diff A B`.
 func DiffRevs(ctx context.Context, root, a, b string, opt DiffOptions) (*CodeDiff, error) {
-	sa, err := ResolveRev(root, a)
-	if err != nil {
-		return nil, err
-	}
-	sb, err := ResolveRev(root, b)
-	if err != nil {
-		return nil, err
-	}
-	return DiffSnapshots(ctx, root, sa, sb, opt)
+	var d *CodeDiff
+	err := withCachedRepo(root, func(repo *git.Repository) error {
+		sa, err := resolveIn(repo, root, a)
+		if err != nil {
+			return err
+		}
+		sb, err := resolveIn(repo, root, b)
+		if err != nil {
+			return err
+		}
+		d, err = diffIn(ctx, repo, root, sa, sb, opt)
+		return err
+	})
+	return d, err
 }
 
 // DiffCommit is what one commit changed: its diff against its first parent (a merge included,
 // as `git show --first-parent`), or against the empty tree for a root commit.
 func DiffCommit(ctx context.Context, root, rev string, opt DiffOptions) (*CodeDiff, error) {
-	repo, err := openRepo(root)
-	if err != nil {
-		return nil, err
-	}
-	h, err := repo.ResolveRevision(plumbing.Revision(rev))
-	if err != nil {
-		return nil, fmt.Errorf("revision %q in %s: %w", rev, root, err)
-	}
-	c, err := repo.CommitObject(*h)
-	if errors.Is(err, plumbing.ErrObjectNotFound) {
-		return nil, fmt.Errorf("%s: %w", short(h.String()), ErrMissingCommit)
-	}
-	if err != nil {
-		return nil, fmt.Errorf("reading commit %s: %w", short(h.String()), err)
-	}
-	parent := Snapshot{Label: "(empty tree)"}
-	if c.NumParents() > 0 {
-		parent = Snapshot{Label: short(c.ParentHashes[0].String()), Commit: c.ParentHashes[0].String()}
-	}
-	return DiffSnapshots(ctx, root, parent, Snapshot{Label: short(h.String()), Commit: h.String()}, opt)
+	var d *CodeDiff
+	err := withCachedRepo(root, func(repo *git.Repository) error {
+		h, err := repo.ResolveRevision(plumbing.Revision(rev))
+		if err != nil {
+			return fmt.Errorf("revision %q in %s: %w", rev, root, err)
+		}
+		c, err := repo.CommitObject(*h)
+		if errors.Is(err, plumbing.ErrObjectNotFound) {
+			return fmt.Errorf("%s: %w", short(h.String()), ErrMissingCommit)
+		}
+		if err != nil {
+			return fmt.Errorf("reading commit %s: %w", short(h.String()), err)
+		}
+		parent := Snapshot{Label: "(empty tree)"}
+		if c.NumParents() > 0 {
+			parent = Snapshot{Label: short(c.ParentHashes[0].String()), Commit: c.ParentHashes[0].String()}
+		}
+		d, err = diffIn(ctx, repo, root, parent, Snapshot{Label: short(h.String()), Commit: h.String()}, opt)
+		return err
+	})
+	return d, err
 }

@@ -3,7 +3,9 @@ package versions
 import (
 	"context"
 	"fmt"
+	"maps"
 	"math"
+	"slices"
 	"sort"
 
 	"github.com/mlwb/mlwb/stages/project"
@@ -71,34 +73,27 @@ func CompareRuns(ctx context.Context, st *store.Store, runs []*store.Run, opt Co
 	}
 	ordered := append([]*store.Run(nil), runs...)
 	if opt.SortBy != "" {
-		dir := opt.Metrics.DirectionOf(opt.SortBy)
-		sort.SliceStable(ordered, func(i, j int) bool {
-			vi, oki := last[ordered[i].ID][opt.SortBy]
-			vj, okj := last[ordered[j].ID][opt.SortBy]
-			switch {
-			case !oki || math.IsNaN(vi):
-				return false
-			case !okj || math.IsNaN(vj):
-				return true
-			case dir == project.DirectionMin:
-				return vi < vj
-			default:
-				return vi > vj
+		order := project.MetricsSpec{Direction: opt.Metrics.DirectionOf(opt.SortBy)}
+		valueOf := func(r *store.Run) float64 {
+			if v, ok := last[r.ID][opt.SortBy]; ok {
+				return v
 			}
-		})
+			return math.NaN() // a run without the metric sorts last, as NaN does
+		}
+		sort.SliceStable(ordered, func(i, j int) bool { return order.Better(valueOf(ordered[i]), valueOf(ordered[j])) })
 	}
 	c := &Comparison{Runs: []RunRef{}, Params: []ParamRow{}, Metrics: []MetricRow{}}
-	pkeys, mkeys := map[string]bool{}, map[string]bool{}
+	pkeys, mkeys := map[string]struct{}{}, map[string]struct{}{}
 	for _, r := range ordered {
 		c.Runs = append(c.Runs, RunRef{ID: r.ID, Name: r.Name, Commit: r.GitCommit, Status: r.Status})
 		for k := range params[r.ID] {
-			pkeys[k] = true
+			pkeys[k] = struct{}{}
 		}
 		for k := range last[r.ID] {
-			mkeys[k] = true
+			mkeys[k] = struct{}{}
 		}
 	}
-	for _, k := range sortedSet(pkeys) {
+	for _, k := range slices.Sorted(maps.Keys(pkeys)) {
 		row := ParamRow{Key: k, Same: true}
 		for i, r := range ordered {
 			if v, ok := params[r.ID][k]; ok {
@@ -114,7 +109,7 @@ func CompareRuns(ctx context.Context, st *store.Store, runs []*store.Run, opt Co
 			c.Params = append(c.Params, row)
 		}
 	}
-	for _, k := range metricOrder(sortedSet(mkeys), opt.Metrics.Primary) {
+	for _, k := range metricOrder(slices.Sorted(maps.Keys(mkeys)), opt.Metrics.Primary) {
 		row := MetricRow{Key: k, Direction: directionOf(opt.Metrics, k), Best: -1}
 		for i, r := range ordered {
 			var v *float64
@@ -122,7 +117,8 @@ func CompareRuns(ctx context.Context, st *store.Store, runs []*store.Run, opt Co
 				v = finite(x)
 			}
 			row.Values = append(row.Values, v)
-			if v != nil && row.Direction != "" && (row.Best < 0 || better(*v, *row.Values[row.Best], row.Direction)) {
+			if v != nil && row.Direction != "" &&
+				(row.Best < 0 || (project.MetricsSpec{Direction: row.Direction}).Better(*v, *row.Values[row.Best])) {
 				row.Best = i
 			}
 		}
@@ -131,28 +127,11 @@ func CompareRuns(ctx context.Context, st *store.Store, runs []*store.Run, opt Co
 	return c, nil
 }
 
-// better reports whether a beats b in direction dir.
-func better(a, b float64, dir string) bool {
-	if dir == project.DirectionMin {
-		return a < b
-	}
-	return a > b
-}
-
 func sameValue(a, b *string) bool {
 	if a == nil || b == nil {
 		return a == b
 	}
 	return *a == *b
-}
-
-func sortedSet(m map[string]bool) []string {
-	out := make([]string, 0, len(m))
-	for k := range m {
-		out = append(out, k)
-	}
-	sort.Strings(out)
-	return out
 }
 
 // Label is how a compared run is named in tables: "#12 name".

@@ -7,11 +7,8 @@ import (
 	"errors"
 	"fmt"
 
-	"github.com/go-git/go-billy/v5"
 	"github.com/go-git/go-git/v5"
 	"github.com/go-git/go-git/v5/plumbing"
-	"github.com/go-git/go-git/v5/plumbing/cache"
-	"github.com/go-git/go-git/v5/storage/filesystem"
 )
 
 // Head is where a repository's HEAD points.
@@ -69,29 +66,4 @@ func ReadHead(root string) (Head, error) {
 	}
 	h.Commit = resolved.Hash().String()
 	return h, nil
-}
-
-// openRepoForReading opens the repository holding root for a burst of object reads (a diff): pack
-// files stay open between reads and the object cache is larger, where go-git's default reopens a
-// pack file for every object. Call close when done.
-func openRepoForReading(root string) (*git.Repository, func(), error) {
-	repo, err := openRepo(root)
-	if err != nil {
-		return nil, nil, err
-	}
-	fsys, ok := repo.Storer.(*filesystem.Storage)
-	if !ok {
-		return repo, func() {}, nil
-	}
-	st := filesystem.NewStorageWithOptions(fsys.Filesystem(), cache.NewObjectLRU(256*cache.MiByte),
-		filesystem.Options{KeepDescriptors: true})
-	var wt billy.Filesystem
-	if w, err := repo.Worktree(); err == nil {
-		wt = w.Filesystem
-	}
-	fast, err := git.Open(st, wt)
-	if err != nil {
-		return repo, func() {}, nil // keep the plain one
-	}
-	return fast, func() { st.Close() }, nil
 }

@@ -17,18 +17,17 @@ import (
 // It walks from HEAD and compares each commit's entry for path with its first parent's, reading
 // only the trees on the way to the file.
 func FileLog(root, path string, limit int) ([]Commit, error) {
-	repo, err := openRepo(root)
-	if err != nil {
-		return nil, err
-	}
 	rel, err := repoPath(path)
 	if err != nil {
 		return nil, err
 	}
 	var out []Commit
-	err = walkFile(repo, rel, func(c *object.Commit, _ *object.File) bool {
-		out = append(out, fromObject(c))
-		return len(out) < limit
+	err = withCachedRepo(root, func(repo *git.Repository) error {
+		out = out[:0]
+		return walkFile(repo, rel, func(c *object.Commit, _ *object.File) bool {
+			out = append(out, fromObject(c))
+			return len(out) < limit
+		})
 	})
 	return out, err
 }
@@ -112,10 +111,6 @@ type ParamVersion struct {
 // the file changed but the key did not is skipped; a file that does not parse is an error that
 // names the commit.
 func ParamHistory(root, path, key string, limit int) ([]ParamVersion, error) {
-	repo, err := openRepo(root)
-	if err != nil {
-		return nil, err
-	}
 	rel, err := repoPath(path)
 	if err != nil {
 		return nil, err
@@ -127,24 +122,24 @@ func ParamHistory(root, path, key string, limit int) ([]ParamVersion, error) {
 		present bool
 	}
 	var vs []version
-	var walkErr error
-	err = walkFile(repo, rel, func(c *object.Commit, f *object.File) bool {
-		v := version{c: c}
-		if f != nil {
-			v.value, v.present, walkErr = yamlKey(f, key)
-			if walkErr != nil {
-				walkErr = fmt.Errorf("%s at %s: %w", rel, short(c.Hash.String()), walkErr)
-				return false
+	err = withCachedRepo(root, func(repo *git.Repository) error {
+		vs = vs[:0]
+		var yamlErr error
+		err := walkFile(repo, rel, func(c *object.Commit, f *object.File) bool {
+			v := version{c: c}
+			if f != nil {
+				if v.value, v.present, yamlErr = yamlKey(f, key); yamlErr != nil {
+					yamlErr = fmt.Errorf("%s at %s: %w", rel, short(c.Hash.String()), yamlErr)
+					return false
+				}
 			}
-		}
-		vs = append(vs, v)
-		return true
+			vs = append(vs, v)
+			return true
+		})
+		return errors.Join(err, yamlErr)
 	})
 	if err != nil {
 		return nil, err
-	}
-	if walkErr != nil {
-		return nil, walkErr
 	}
 	var out []ParamVersion
 	for i, v := range vs {

@@ -5,7 +5,6 @@ import (
 	"errors"
 	"fmt"
 	"strings"
-	"sync"
 	"time"
 
 	"github.com/go-git/go-git/v5"
@@ -121,37 +120,6 @@ func (h *commitHeap) Pop() any {
 	c := old[len(old)-1]
 	*h = old[:len(old)-1]
 	return c
-}
-
-// cachedRepos keeps one opened repository per root for the process: opening costs a decode of
-// every pack index (most of a log page's time in a big repository), so the Diff tab's refreshes
-// reuse it. go-git's storage is not safe for concurrent readers, so each use holds the lock.
-var cachedRepos = struct {
-	sync.Mutex
-	m map[string]*git.Repository
-}{m: map[string]*git.Repository{}}
-
-// withCachedRepo runs fn on the cached repository of root. The cache loads pack indexes once, so a
-// repack or a new pack since can make it miss objects: on any error fn runs once more on a
-// freshly opened repository, which replaces the cached one.
-func withCachedRepo(root string, fn func(*git.Repository) error) error {
-	cachedRepos.Lock()
-	defer cachedRepos.Unlock()
-	if repo := cachedRepos.m[root]; repo != nil {
-		if err := fn(repo); err == nil {
-			return nil
-		}
-		delete(cachedRepos.m, root)
-	}
-	repo, err := openRepo(root)
-	if err != nil {
-		return err
-	}
-	if err := fn(repo); err != nil {
-		return err
-	}
-	cachedRepos.m[root] = repo
-	return nil
 }
 
 // refNames maps commit hashes to the short names of the branches and tags at them (annotated

@@ -5,7 +5,9 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
+	"maps"
 	"math"
+	"slices"
 	"sort"
 	"strings"
 
@@ -274,19 +276,10 @@ func diffEnv(a, b *store.Run) []EnvChange {
 
 // unionKeys is the sorted union of two maps' keys.
 func unionKeys[V any](a, b map[string]V) []string {
-	seen := make(map[string]bool, len(a)+len(b))
-	for k := range a {
-		seen[k] = true
-	}
-	for k := range b {
-		seen[k] = true
-	}
-	keys := make([]string, 0, len(seen))
-	for k := range seen {
-		keys = append(keys, k)
-	}
-	sort.Strings(keys)
-	return keys
+	all := make(map[string]V, len(a)+len(b))
+	maps.Copy(all, a)
+	maps.Copy(all, b)
+	return slices.Sorted(maps.Keys(all))
 }
 
 // stepKeys are metrics that count progress rather than measure quality.

@@ -36,12 +36,19 @@ type Snapshot struct {
 
 // ResolveRev turns a revision (hash, branch, tag, HEAD~2…) or WORKTREE into a Snapshot.
 func ResolveRev(root, spec string) (Snapshot, error) {
+	var s Snapshot
+	err := withCachedRepo(root, func(repo *git.Repository) error {
+		var err error
+		s, err = resolveIn(repo, root, spec)
+		return err
+	})
+	return s, err
+}
+
+// resolveIn is ResolveRev in an opened repository.
+func resolveIn(repo *git.Repository, root, spec string) (Snapshot, error) {
 	if spec == WorktreeSpec {
 		return Snapshot{Label: WorktreeSpec, Worktree: true}, nil
-	}
-	repo, err := openRepo(root)
-	if err != nil {
-		return Snapshot{}, err
 	}
 	h, err := repo.ResolveRevision(plumbing.Revision(spec))
 	if err != nil {
