@@ -31,35 +31,7 @@ func profileParquet(ctx context.Context, src *source, opts Options) (*worker, in
 	if err != nil {
 		return nil, 0, fmt.Errorf("%s: not a readable Parquet file: %w", src.path, err)
 	}
-	var leaves []pqLeaf
-	var warns []Warning
-	var walk func(c *parquet.Column, path []string, repeated bool)
-	walk = func(c *parquet.Column, path []string, repeated bool) {
-		repeated = repeated || c.Repeated()
-		if len(c.Path()) > 0 {
-			path = c.Path()
-		}
-		if !c.Leaf() {
-			for _, ch := range c.Columns() {
-				walk(ch, path, repeated)
-			}
-			return
-		}
-		name := strings.Join(path, ".")
-		if repeated {
-			warns = append(warns, Warning{Column: name, Message: fmt.Sprintf("column %q is a list or map (a repeated field); nested columns are not profiled", name)})
-			return
-		}
-		lf := pqLeaf{name: name, index: c.Index(), read: pqReader(c.Type())}
-		if lt := c.Type().LogicalType(); lt != nil {
-			_, lf.hasTime = lt.Value.(*format.TimestampType)
-		}
-		if c.Type().Kind() == parquet.Int96 {
-			lf.hasTime = true
-		}
-		leaves = append(leaves, lf)
-	}
-	walk(f.Root(), nil, false)
+	leaves, warns := parquetLeaves(f)
 	nw := min(workerCount(opts), max(len(leaves), 1))
 	workers := make([]*worker, nw)
 	errs := make([]error, nw)
@@ -97,6 +69,41 @@ func profileParquet(ctx context.Context, src *source, opts Options) (*worker, in
 		w.warn(wn)
 	}
 	return w, rows, nil
+}
+
+// parquetLeaves lists the flat columns of a Parquet file with how to read their values; nested
+// list/map columns are left out with a warning each. The profiler and the row index share it.
+func parquetLeaves(f *parquet.File) ([]pqLeaf, []Warning) {
+	var leaves []pqLeaf
+	var warns []Warning
+	var walk func(c *parquet.Column, path []string, repeated bool)
+	walk = func(c *parquet.Column, path []string, repeated bool) {
+		repeated = repeated || c.Repeated()
+		if len(c.Path()) > 0 {
+			path = c.Path()
+		}
+		if !c.Leaf() {
+			for _, ch := range c.Columns() {
+				walk(ch, path, repeated)
+			}
+			return
+		}
+		name := strings.Join(path, ".")
+		if repeated {
+			warns = append(warns, Warning{Column: name, Message: fmt.Sprintf("column %q is a list or map (a repeated field); nested columns are not profiled", name)})
+			return
+		}
+		lf := pqLeaf{name: name, index: c.Index(), read: pqReader(c.Type())}
+		if lt := c.Type().LogicalType(); lt != nil {
+			_, lf.hasTime = lt.Value.(*format.TimestampType)
+		}
+		if c.Type().Kind() == parquet.Int96 {
+			lf.hasTime = true
+		}
+		leaves = append(leaves, lf)
+	}
+	walk(f.Root(), nil, false)
+	return leaves, warns
 }
 
 func readParquetColumn(ctx context.Context, f *parquet.File, lf pqLeaf, c *colAcc) error {
