@@ -7,6 +7,8 @@ import (
 	"os"
 	"path/filepath"
 	"strconv"
+
+	"github.com/mlwb/mlwb/stages/live"
 )
 
 // ConfigFile is the name of the project settings file at the project root.
@@ -36,6 +38,9 @@ type Config struct {
 	Eval EvalSpec
 	// Labels is the label set for the data stage's labelling mode.
 	Labels []string
+	// Alerts are the alert rules (live.DefaultRules, with what the file's alerts section sets
+	// written over them; a zero threshold turns a rule off).
+	Alerts live.Rules
 }
 
 // DatasetSpec declares one dataset of the project.
@@ -91,6 +96,7 @@ func Default(root string) *Config {
 		Name:    defaultName(root),
 		Train:   TrainSpec{Params: map[string]any{}},
 		Metrics: MetricsSpec{Direction: DirectionMax},
+		Alerts:  live.DefaultRules(),
 	}
 }
 

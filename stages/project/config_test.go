@@ -9,6 +9,8 @@ import (
 	"strconv"
 	"strings"
 	"testing"
+
+	"github.com/mlwb/mlwb/stages/live"
 )
 
 // fullExample is the schema example from DESIGN and the brief.
@@ -57,6 +59,7 @@ func TestParseFullExample(t *testing.T) {
 		Metrics: MetricsSpec{Primary: "val_accuracy", Direction: "max", Patterns: []string{"acc=(?P<val_accuracy>[0-9.]+)"}},
 		Eval:    EvalSpec{Predictions: "predictions.csv", Label: "y_true", Prediction: "y_pred"},
 		Labels:  []string{"good", "bad"},
+		Alerts:  live.DefaultRules(), // no alerts section
 	}
 	if !reflect.DeepEqual(c, want) {
 		t.Fatalf("got  %#v\nwant %#v", c, want)

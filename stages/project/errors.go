@@ -9,6 +9,8 @@ import (
 	"strings"
 
 	"go.yaml.in/yaml/v3"
+
+	"github.com/mlwb/mlwb/stages/live"
 )
 
 // ConfigError is a problem in an mlwb.yaml, located by file and line. Every
@@ -166,6 +168,12 @@ func goTypeName(t string) string {
 	switch {
 	case t == "string":
 		return "a string"
+	case t == "time.Duration":
+		return "a duration such as 90s, 10m or 1h30m"
+	case t == "float64" || t == "int":
+		return "a number"
+	case t == "bool":
+		return "true or false"
 	case t == "[]string":
 		return "a list of strings"
 	case t == "[]"+reflect.TypeFor[DatasetSpec]().String():
@@ -183,7 +191,7 @@ var knownKeys = func() map[string][]string {
 	out := map[string][]string{}
 	for _, t := range []reflect.Type{
 		reflect.TypeFor[rawConfig](), reflect.TypeFor[rawTrain](), reflect.TypeFor[DatasetSpec](),
-		reflect.TypeFor[MetricsSpec](), reflect.TypeFor[EvalSpec](),
+		reflect.TypeFor[MetricsSpec](), reflect.TypeFor[EvalSpec](), reflect.TypeFor[live.Rules](),
 	} {
 		var keys []string
 		for i := range t.NumField() {

@@ -7,6 +7,8 @@ import (
 	"path/filepath"
 
 	"go.yaml.in/yaml/v3"
+
+	"github.com/mlwb/mlwb/stages/live"
 )
 
 // rawConfig is the shape of mlwb.yaml as decoded strictly by yaml.v3.
@@ -18,6 +20,7 @@ type rawConfig struct {
 	Metrics  MetricsSpec   `yaml:"metrics"`
 	Eval     EvalSpec      `yaml:"eval"`
 	Labels   []string      `yaml:"labels"`
+	Alerts   live.Rules    `yaml:"alerts"`
 }
 
 // rawTrain keeps params as a node so their order and lines survive.
@@ -44,7 +47,7 @@ func Parse(path string, data []byte) (*Config, error) {
 
 	dec := yaml.NewDecoder(bytes.NewReader(data))
 	dec.KnownFields(true)
-	var raw rawConfig
+	raw := rawConfig{Alerts: live.DefaultRules()} // the file's alerts keys are written over the defaults
 	if err := dec.Decode(&raw); err != nil && !errors.Is(err, io.EOF) {
 		return nil, decodeError(path, idx, err)
 	}

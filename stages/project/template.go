@@ -45,6 +45,15 @@ const templateBody = `
 # labels:                           # label set for the data stage's labelling mode
 #   - good
 #   - bad
+
+# alerts:                           # alert rules, shown on the Live tab; these are the defaults
+#   loss_keys: [loss]               # keys containing one of these are losses: alert on NaN/inf
+#   stall_after: 10m                # no metric for this long while the run is alive (0: off)
+#   heartbeat_stale: 30s            # a heartbeat older than this: the run is not alive
+#   low_gpu_percent: 10             # every GPU utilisation sample under this percentage...
+#   low_gpu_for: 10m                # ...for this long (0: off)
+#   memory_percent: 95              # host or GPU memory use above this percentage (0: off)
+#   ended_badly: true               # a run that failed or was lost
 `
 
 // Template returns the commented mlwb.yaml that Init writes for a project

@@ -6,6 +6,7 @@ import (
 	"regexp"
 	"sort"
 	"strings"
+	"time"
 
 	"go.yaml.in/yaml/v3"
 )
@@ -21,12 +22,13 @@ func build(path, root string, idx *nodeIndex, raw *rawConfig) (*Config, error) {
 		Metrics:  raw.Metrics,
 		Eval:     raw.Eval,
 		Labels:   raw.Labels,
+		Alerts:   raw.Alerts,
 	}
 	if c.Name == "" {
 		c.Name = defaultName(root)
 	}
 	steps := []func(string, *nodeIndex, *Config) error{
-		checkDatasets, checkParams, checkCommand, checkMetrics, checkLabels,
+		checkDatasets, checkParams, checkCommand, checkMetrics, checkLabels, checkAlerts,
 	}
 	for _, step := range steps {
 		if err := step(path, idx, c); err != nil {
@@ -203,6 +205,34 @@ func checkLabels(path string, idx *nodeIndex, c *Config) error {
 			return errorf(path, line, "%s: duplicate label %q (first at line %d)", at, l, prev)
 		}
 		seen[l] = line
+	}
+	return nil
+}
+
+// checkAlerts refuses thresholds the rules cannot mean: negative durations, and percentages
+// outside 0…100.
+func checkAlerts(path string, idx *nodeIndex, c *Config) error {
+	a := c.Alerts
+	for _, d := range []struct {
+		key string
+		v   time.Duration
+	}{{"stall_after", a.StallAfter}, {"low_gpu_for", a.LowGPUFor}, {"heartbeat_stale", a.HeartbeatStale}} {
+		if d.v < 0 {
+			return errorf(path, idx.valueLine("alerts."+d.key), "alerts.%s must not be negative, not %s", d.key, d.v)
+		}
+	}
+	for _, p := range []struct {
+		key string
+		v   float64
+	}{{"low_gpu_percent", a.LowGPUPercent}, {"memory_percent", a.MemoryPercent}} {
+		if !(p.v >= 0 && p.v <= 100) {
+			return errorf(path, idx.valueLine("alerts."+p.key), "alerts.%s must be a percentage from 0 to 100, not %v", p.key, p.v)
+		}
+	}
+	for i, k := range a.LossKeys {
+		if strings.TrimSpace(k) == "" {
+			return errorf(path, idx.valueLine(fmt.Sprintf("alerts.loss_keys[%d]", i)), "alerts.loss_keys[%d] is empty: it would match every key", i)
+		}
 	}
 	return nil
 }

@@ -1,210 +1,444 @@
-// Package live is the Live tab: the metrics of running and marked runs (or the newest run when
-// there are none), one sparkline per run and key, re-read only when the store says they changed.
+// Package live is the Live tab: a grid of braille line charts, one per metric key, of the running
+// runs plus the marked ones (the newest run when there are none), one colour per run; a cursor
+// that reads exact values along x; smoothing, log y, x as step or time, zoom; a system pane per
+// running run and a strip of active alerts. It follows the store through the live engine's
+// streams (only new chunks are read) and redraws only when something changed.
 package live
 
 import (
-	"context"
-	"fmt"
+	"slices"
 	"sort"
 	"strings"
+	"time"
 
 	"charm.land/bubbles/v2/key"
 	tea "charm.land/bubbletea/v2"
+	"charm.land/lipgloss/v2"
 
+	engine "github.com/mlwb/mlwb/stages/live"
 	"github.com/mlwb/mlwb/store"
 	"github.com/mlwb/mlwb/ui/common"
 	"github.com/mlwb/mlwb/ui/widget"
 )
 
-// maxRuns bounds how many runs the page follows at once.
-const maxRuns = 6
+// sysPrefix starts the keys of the system metrics the supervisor samples (stages/runs): they go
+// to the system pane, not the grid.
+const sysPrefix = "sys/"
 
-// series is one run's history of one key.
-type series struct {
-	run    *store.Run
-	sum    store.Summary
-	values []float64
+// weights are the EMA weights S cycles through (TensorBoard's default is 0.6).
+var weights = []float64{0.6, 0.8, 0.9, 0.95, 0.99, 0.3}
+
+type traceID struct {
+	run int64
+	key string
 }
 
 // Page is the Live tab.
 type Page struct {
 	ctx           *common.Context
-	keys          common.ListKeys
+	keys          keyMap
 	width, height int
 
-	series  []series // sorted by key, then run
-	version string   // fingerprint of the summaries the series were read at
-	why     string   // which runs are shown
-	scroll  int
+	runs    []*followed
+	why     string
+	traces  map[traceID]*trace
+	keySet  map[string]bool
+	allKeys []string // sorted chart keys (sys/ keys left out)
+	shown   []string // allKeys matching the filter
+	alerts  []store.Alert
 	err     error
-	loading bool
+
+	// chart settings
+	mode     xMode
+	smoothOn bool
+	weight   int // index into weights
+	logY     bool
+	zoom     int // index into zooms[mode]
+	cols     int // 0: chosen from the width
+	scroll   int // first grid row shown
+	cursorOn bool
+	cursor   float64 // 0…1 across the x range
+
+	filter    widget.LineInput // the / prompt; its text filters the keys (also once closed)
+	filtering bool
+
+	polling, resolveWanted bool
+	ticking                bool
+	tickGen                int
+	tick                   func(d time.Duration, gen int) tea.Cmd // liveTick; tests drive ticks by hand
+
+	lay    layout
+	frame  string // the last rendered frame: returned as it is while nothing changed
+	dirty  bool
+	theme  string // the theme frame was drawn in
+	xs, ys []float64
+	// drawing buffers, kept between frames
+	canvas   widget.Braille
+	chartBuf []widget.ChartSeries
+	bufs     [][]engine.Point
 }
 
 // New returns the Live page.
-func New(ctx *common.Context) *Page { return &Page{ctx: ctx, keys: common.DefaultListKeys()} }
+func New(ctx *common.Context) *Page {
+	return &Page{ctx: ctx, keys: defaultKeys(), traces: map[traceID]*trace{}, keySet: map[string]bool{}, dirty: true,
+		tick: liveTick}
+}
 
 // Title implements common.Page.
 func (p *Page) Title() string { return "Live" }
 
-// Capturing implements common.Page.
-func (p *Page) Capturing() bool { return false }
+// Capturing implements common.Page: the filter bar takes typed letters.
+func (p *Page) Capturing() bool { return p.filtering }
 
 // ShortHelp implements help.KeyMap.
-func (p *Page) ShortHelp() []key.Binding { return []key.Binding{p.keys.Down} }
+func (p *Page) ShortHelp() []key.Binding {
+	if p.filtering {
+		return []key.Binding{key.NewBinding(key.WithKeys("enter"), key.WithHelp("enter", "apply")),
+			key.NewBinding(key.WithKeys("esc"), key.WithHelp("esc", "clear"))}
+	}
+	return []key.Binding{p.keys.Left, p.keys.Filter, p.keys.Smooth, p.keys.LogY, p.keys.XMode, p.keys.Zoom, p.keys.MoreCols}
+}
 
 // FullHelp implements help.KeyMap.
 func (p *Page) FullHelp() [][]key.Binding {
-	return [][]key.Binding{{p.keys.Up, p.keys.Down, p.keys.Top, p.keys.Bottom}}
+	k := p.keys
+	return [][]key.Binding{
+		{k.Left, k.FarLeft, k.CursorOff, k.Filter},
+		{k.Smooth, k.Weight, k.LogY, k.XMode, k.Zoom, k.MoreCols},
+		{k.Up, k.Down, k.PageUp, k.PageDown, k.Top, k.Bottom},
+	}
 }
 
 // SetSize implements common.Page.
-func (p *Page) SetSize(w, h int) { p.width, p.height = w, h }
-
-type loadedMsg struct {
-	series  []series
-	version string
-	why     string
-	err     error
-	same    bool // nothing changed since version
+func (p *Page) SetSize(w, h int) {
+	if w != p.width || h != p.height {
+		p.width, p.height, p.dirty = w, h, true
+	}
+	p.relayout()
 }
 
 // Init implements common.Page.
-func (p *Page) Init() tea.Cmd { return p.load() }
+func (p *Page) Init() tea.Cmd { return p.startPoll(true) }
 
-func (p *Page) load() tea.Cmd {
-	p.loading = true
-	st, have := p.ctx.Store, p.version
-	marked := make([]int64, 0, len(p.ctx.Marked))
-	for id := range p.ctx.Marked {
-		marked = append(marked, id)
+// startPoll starts a poll unless one is in flight (then a resolve waits for it to end).
+func (p *Page) startPoll(resolve bool) tea.Cmd {
+	if p.polling {
+		p.resolveWanted = p.resolveWanted || resolve
+		return nil
 	}
-	return func() tea.Msg { return fetch(st, marked, have) }
+	p.polling = true
+	marked := make([]int64, 0, len(p.ctx.Marked))
+	for id, on := range p.ctx.Marked {
+		if on {
+			marked = append(marked, id)
+		}
+	}
+	return poll(p.ctx.Store, slices.Clone(p.runs), marked, resolve)
 }
 
-// fetch picks the runs to follow, and reads their histories only when their summaries changed.
-func fetch(st *store.Store, marked []int64, have string) tea.Msg {
-	ctx := context.Background()
-	running, err := st.ListRuns(ctx, store.RunQuery{Statuses: []string{store.StatusRunning}, Limit: maxRuns})
-	if err != nil {
-		return loadedMsg{err: err}
-	}
-	runs, why := running, "running runs"
-	seen := map[int64]bool{}
-	for _, r := range running {
-		seen[r.ID] = true
-	}
-	sort.Slice(marked, func(i, j int) bool { return marked[i] < marked[j] })
-	for _, id := range marked {
-		if len(runs) >= maxRuns || seen[id] {
-			continue
-		}
-		if r, err := st.GetRun(ctx, id); err == nil {
-			runs, why = append(runs, r), "running and marked runs"
-		}
-	}
-	if len(runs) == 0 {
-		latest, err := st.ListRuns(ctx, store.RunQuery{Limit: 1})
-		if err != nil {
-			return loadedMsg{err: err}
-		}
-		runs, why = latest, "the newest run (mark runs with space on the Runs tab to follow them)"
-	}
-	ids := make([]int64, len(runs))
-	for i, r := range runs {
-		ids[i] = r.ID
-	}
-	sums, err := st.Summaries(ctx, ids)
-	if err != nil {
-		return loadedMsg{err: err}
-	}
-	var fp strings.Builder
-	for _, id := range ids {
-		for _, s := range sums[id] {
-			fmt.Fprintf(&fp, "%d/%s/%d/%d;", id, s.Key, s.Count, s.LastStep)
-		}
-	}
-	if fp.String() == have {
-		return loadedMsg{same: true, why: why}
-	}
-	var out []series
-	for _, r := range runs {
-		for _, s := range sums[r.ID] {
-			pts, err := st.History(ctx, r.ID, s.Key)
-			if err != nil {
-				return loadedMsg{err: err}
-			}
-			vals := make([]float64, len(pts))
-			for i, pt := range pts {
-				vals[i] = pt.Value
-			}
-			out = append(out, series{run: r, sum: s, values: vals})
-		}
-	}
-	sort.SliceStable(out, func(i, j int) bool { return out[i].sum.Key < out[j].sum.Key })
-	return loadedMsg{series: out, version: fp.String(), why: why}
+// anyLive reports whether a followed run may still log.
+func (p *Page) anyLive() bool {
+	return slices.ContainsFunc(p.runs, (*followed).live)
 }
 
 // Update implements common.Page.
 func (p *Page) Update(msg tea.Msg) (common.Page, tea.Cmd) {
 	switch msg := msg.(type) {
-	case loadedMsg:
-		p.loading, p.err = false, msg.err
-		if msg.err == nil {
-			p.why = msg.why
-			if !msg.same {
-				p.series, p.version = msg.series, msg.version
-			}
+	case pollMsg:
+		return p, p.onPoll(msg)
+	case liveTickMsg:
+		if msg.gen != p.tickGen {
+			return p, nil
 		}
-	case common.TickMsg:
-		if !p.loading {
-			return p, p.load()
+		p.ticking = false
+		if !p.anyLive() {
+			return p, nil
 		}
-	case common.MarksChangedMsg:
-		p.version = ""
-		return p, p.load()
+		p.ticking = true
+		return p, tea.Batch(p.startPoll(false), p.tick(tickEvery(p.ctx.Refresh), p.tickGen))
+	case common.TickMsg, common.MarksChangedMsg:
+		return p, p.startPoll(true)
 	case tea.KeyPressMsg:
-		if c, ok := p.keys.Move(msg.String(), p.scroll, len(p.series), p.height); ok {
-			p.scroll = c
-		}
+		return p, p.onKey(msg)
 	}
 	return p, nil
 }
 
-// View implements common.Page.
-func (p *Page) View() string {
-	st := &p.ctx.Styles
-	if p.err != nil {
-		return widget.Lines(st.Error.Render("cannot read metrics: "+p.err.Error()), p.width, p.height)
+// onPoll folds a poll's findings into the traces.
+func (p *Page) onPoll(msg pollMsg) tea.Cmd {
+	p.polling = false
+	if (msg.err == nil) != (p.err == nil) {
+		p.dirty = true
 	}
-	if len(p.series) == 0 {
-		if p.loading {
-			return widget.Lines("", p.width, p.height)
-		}
-		return widget.Lines(st.Muted.Render("No metrics yet: runs that print lines like `epoch=1 loss=0.5` show up here live."), p.width, p.height)
+	p.err = msg.err
+	if msg.resolved && msg.err == nil {
+		p.follow(msg.runs, msg.why)
 	}
-	lines := []string{st.Muted.Render("showing " + p.why)}
-	nameW := 0
-	for _, s := range p.series {
-		nameW = max(nameW, len(s.sum.Key))
+	if len(msg.points) > 0 {
+		p.addPoints(msg.points)
 	}
-	nameW = min(nameW, 20)
-	runW := 14
-	valW := 10
-	sparkW := max(8, p.width-nameW-runW-valW-3)
-	prevKey := ""
-	for i := p.scroll; i < len(p.series) && len(lines) < p.height; i++ {
-		s := p.series[i]
-		name := ""
-		if s.sum.Key != prevKey {
-			name = s.sum.Key
-			prevKey = s.sum.Key
-		}
-		style := st.Series(int(s.run.ID))
-		run := fmt.Sprintf("#%d %s", s.run.ID, s.run.Name)
-		lines = append(lines, widget.Fit(st.Bold.Render(name), nameW)+" "+
-			widget.Fit(st.Muted.Render(run), runW)+" "+
-			style.Render(widget.Sparkline(s.values, sparkW))+" "+
-			widget.FitRight(widget.Num(s.sum.Last), valW))
+	if msg.states != nil {
+		p.applyStates(msg.states)
 	}
-	return widget.Lines(strings.Join(lines, "\n"), p.width, p.height)
+	if !slices.Equal(msg.alerts, p.alerts) {
+		p.alerts, p.dirty = msg.alerts, true
+	}
+	var cmds []tea.Cmd
+	if p.resolveWanted {
+		p.resolveWanted = false
+		cmds = append(cmds, p.startPoll(true))
+	}
+	if p.anyLive() && !p.ticking {
+		p.ticking = true
+		p.tickGen++
+		cmds = append(cmds, p.tick(tickEvery(p.ctx.Refresh), p.tickGen))
+	}
+	return tea.Batch(cmds...)
 }
+
+// follow switches to a new list of runs, dropping the traces of runs no longer followed.
+func (p *Page) follow(runs []*followed, why string) {
+	same := len(runs) == len(p.runs) && why == p.why
+	for i := 0; same && i < len(runs); i++ {
+		same = runs[i].id == p.runs[i].id && runs[i].status == p.runs[i].status && runs[i].name == p.runs[i].name
+	}
+	if same {
+		p.runs = runs
+		return
+	}
+	keep := map[int64]bool{}
+	for _, f := range runs {
+		keep[f.id] = true
+	}
+	p.runs, p.why, p.dirty = runs, why, true
+	p.dropTraces(func(id traceID) bool { return !keep[id.run] })
+}
+
+// dropTraces removes the traces drop picks and rebuilds the key list.
+func (p *Page) dropTraces(drop func(traceID) bool) {
+	n := len(p.traces)
+	for id := range p.traces {
+		if drop(id) {
+			delete(p.traces, id)
+		}
+	}
+	if len(p.traces) == n {
+		return
+	}
+	p.keySet = map[string]bool{}
+	for id := range p.traces {
+		if !strings.HasPrefix(id.key, sysPrefix) {
+			p.keySet[id.key] = true
+		}
+	}
+	p.rebuildKeys()
+}
+
+// applyStates records status changes and forgets runs that were deleted.
+func (p *Page) applyStates(states map[int64]store.RunState) {
+	gone := map[int64]bool{}
+	kept := p.runs[:0:0]
+	for _, f := range p.runs {
+		st, ok := states[f.id]
+		if !ok {
+			gone[f.id], p.dirty = true, true
+			continue
+		}
+		if st.Status != f.status || st.Name != f.name {
+			f.status, f.name, p.dirty = st.Status, st.Name, true
+		}
+		kept = append(kept, f)
+	}
+	if len(gone) > 0 {
+		p.runs = kept
+		p.dropTraces(func(id traceID) bool { return gone[id.run] })
+	}
+}
+
+// addPoints appends new points to their traces, a batch per trace.
+func (p *Page) addPoints(pts []store.Point) {
+	started := map[int64]float64{}
+	for _, f := range p.runs {
+		started[f.id] = f.started
+	}
+	newKeys := false
+	for i := 0; i < len(pts); {
+		j := i + 1
+		for j < len(pts) && pts[j].RunID == pts[i].RunID && pts[j].Key == pts[i].Key {
+			j++
+		}
+		id := traceID{pts[i].RunID, pts[i].Key}
+		if s, ok := started[id.run]; ok {
+			t := p.traces[id]
+			if t == nil {
+				t = &trace{run: id.run, key: id.key}
+				p.traces[id] = t
+				if !strings.HasPrefix(id.key, sysPrefix) && !p.keySet[id.key] {
+					p.keySet[id.key], newKeys = true, true
+				}
+			}
+			p.xs, p.ys = t.add(pts[i:j], p.mode, s, p.xs, p.ys)
+		}
+		i = j
+	}
+	if newKeys {
+		p.rebuildKeys()
+	}
+	p.dirty = true
+}
+
+// rebuildKeys sorts the chart keys and applies the filter.
+func (p *Page) rebuildKeys() {
+	p.allKeys = p.allKeys[:0]
+	for k := range p.keySet {
+		p.allKeys = append(p.allKeys, k)
+	}
+	sort.Strings(p.allKeys)
+	p.applyFilter()
+}
+
+// applyFilter keeps the keys containing the filter text (case-insensitive).
+func (p *Page) applyFilter() {
+	f := strings.ToLower(strings.TrimSpace(p.filter.Text))
+	p.shown = p.shown[:0]
+	for _, k := range p.allKeys {
+		if f == "" || strings.Contains(strings.ToLower(k), f) {
+			p.shown = append(p.shown, k)
+		}
+	}
+	p.relayout()
+}
+
+// onKey applies a key press.
+func (p *Page) onKey(msg tea.KeyPressMsg) tea.Cmd {
+	p.dirty = true
+	if p.filtering {
+		switch p.filter.Key(msg) {
+		case widget.InputCancelled:
+			p.filter.Text = ""
+		case widget.InputEdited:
+			p.scroll = 0
+		}
+		p.filtering = p.filter.Active
+		p.applyFilter()
+		return nil
+	}
+	k := p.keys
+	switch {
+	case key.Matches(msg, k.Filter):
+		p.filtering, p.filter.Active = true, true
+		p.relayout()
+	case key.Matches(msg, k.CursorOff):
+		if p.cursorOn {
+			p.cursorOn = false
+		} else if p.filter.Text != "" {
+			p.filter.Text = ""
+			p.applyFilter()
+		}
+	case key.Matches(msg, k.Left), key.Matches(msg, k.Right), key.Matches(msg, k.FarLeft), key.Matches(msg, k.FarRight):
+		p.moveCursor(msg)
+	case key.Matches(msg, k.Smooth):
+		p.smoothOn = !p.smoothOn
+	case key.Matches(msg, k.Weight):
+		p.weight = (p.weight + 1) % len(weights)
+		p.smoothOn = true
+	case key.Matches(msg, k.LogY):
+		p.logY = !p.logY
+	case key.Matches(msg, k.XMode):
+		p.setMode((p.mode + 1) % xModes)
+	case key.Matches(msg, k.Zoom):
+		p.zoom = (p.zoom + 1) % len(zooms[p.mode])
+	case key.Matches(msg, k.MoreCols):
+		p.cols = min(p.lay.cols+1, p.lay.maxCols)
+		p.relayout()
+	case key.Matches(msg, k.FewerCols):
+		p.cols = max(p.lay.cols-1, 1)
+		p.relayout()
+	default:
+		rows := p.lay.totalRows
+		if c, ok := p.keys.Move(msg.String(), p.scroll, max(rows-p.lay.rows+1, 1), p.lay.rows); ok {
+			p.scroll = c
+		} else {
+			p.dirty = false
+		}
+	}
+	return nil
+}
+
+// moveCursor shows the cursor (at the newest x) or moves it by one braille column, or ten.
+func (p *Page) moveCursor(msg tea.KeyPressMsg) {
+	if !p.cursorOn {
+		p.cursorOn, p.cursor = true, 1
+		return
+	}
+	step := 1 / float64(max(2*p.lay.plotW-1, 1))
+	if key.Matches(msg, p.keys.FarLeft) || key.Matches(msg, p.keys.FarRight) {
+		step *= 10
+	}
+	if key.Matches(msg, p.keys.Left) || key.Matches(msg, p.keys.FarLeft) {
+		step = -step
+	}
+	p.cursor = min(max(p.cursor+step, 0), 1)
+}
+
+// setMode switches the x axis and rebuilds every series over it.
+func (p *Page) setMode(m xMode) {
+	p.mode, p.zoom = m, 0
+	started := map[int64]float64{}
+	for _, f := range p.runs {
+		started[f.id] = f.started
+	}
+	for _, t := range p.traces {
+		t.rebuild(m, started[t.run])
+	}
+}
+
+// View implements common.Page: the frame drawn last while nothing has changed.
+func (p *Page) View() string {
+	if !p.dirty && p.theme == p.ctx.Theme && p.frame != "" {
+		return p.frame
+	}
+	p.frame, p.dirty, p.theme = p.render(), false, p.ctx.Theme
+	return p.frame
+}
+
+// render draws the page at its size.
+func (p *Page) render() string {
+	p.relayout() // the system pane's height follows the runs
+	st := &p.ctx.Styles
+	w, h := p.width, p.height
+	if w < minW || h < minH {
+		return widget.Lines(widget.Fit(st.Warn.Render("too small: need 40×8"), w), w, h)
+	}
+	var out []string
+	out = append(out, p.header(w))
+	out = append(out, p.alertStrip(w))
+	body := p.lay.gridH
+	switch {
+	case p.err != nil && len(p.runs) == 0:
+		out = append(out, widget.Lines(st.Error.Render("cannot read metrics: "+p.err.Error()), w, body))
+	case len(p.runs) == 0:
+		out = append(out, widget.Lines(st.Muted.Render("No runs yet: start one with `mlwb run` or the Runs tab (r); it shows here live."), w, body))
+	case len(p.allKeys) == 0:
+		out = append(out, widget.Lines(st.Muted.Render("No metrics yet: runs that print lines like `epoch=1 loss=0.5` show up here live."), w, body))
+	case len(p.shown) == 0:
+		out = append(out, widget.Lines(st.Muted.Render("No key matches the filter "+`"`+p.filter.Text+`"`+" (esc clears it)."), w, body))
+	default:
+		out = append(out, p.grid())
+	}
+	if p.lay.sysH > 0 {
+		out = append(out, p.sysPane(w, p.lay.sysH))
+	}
+	if p.filtering {
+		out = append(out, p.filter.View(p.ctx.Styles.Accent.Render("/ "), w))
+	}
+	return widget.Lines(strings.Join(out, "\n"), w, h)
+}
+
+// marker is run slot i's legend glyph: colours tell runs apart, and the glyph does too in mono.
+func marker(i int) string {
+	return [...]string{"●", "▲", "■", "◆", "★", "▼", "✚", "◉"}[i%maxRuns]
+}
+
+// runStyle is run slot i's colour.
+func (p *Page) runStyle(i int) lipgloss.Style { return p.ctx.Styles.Series(i) }
