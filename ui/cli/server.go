@@ -17,6 +17,7 @@ import (
 	"github.com/spf13/cobra"
 
 	"github.com/mlwb/mlwb/stages/live"
+	"github.com/mlwb/mlwb/stages/project"
 	"github.com/mlwb/mlwb/stages/runs/mlflow"
 	"github.com/mlwb/mlwb/store"
 )
@@ -43,16 +44,17 @@ send it with MLFLOW_TRACKING_TOKEN): the API can write files and change every ru
 			}
 			ctx, stop := signal.NotifyContext(cmd.Context(), os.Interrupt, syscall.SIGTERM)
 			defer stop()
-			_, s, err := openProject(g, "")
+			p, s, err := openProject(g, "")
 			if err != nil {
 				return err
 			}
 			defer s.Close()
+			log := slog.New(slog.NewTextHandler(cmd.ErrOrStderr(), nil))
+			go live.NewChecker(s, alertRules(p)).Run(ctx, live.CheckEvery, func(err error) { log.Warn("alert rules", "err", err) })
 			ln, err := net.Listen("tcp", net.JoinHostPort(host, strconv.Itoa(port)))
 			if err != nil {
 				return fmt.Errorf("server: %w", err)
 			}
-			log := slog.New(slog.NewTextHandler(cmd.ErrOrStderr(), nil))
 			h := withMetrics(mlflow.NewHandler(s, mlflow.Options{Token: token, Logger: log}), s, log, token)
 			return serveMLflow(ctx, ln, h, cmd.OutOrStdout(), s.Path(), token != "")
 		},
@@ -125,4 +127,12 @@ func serveMLflow(ctx context.Context, ln net.Listener, h http.Handler, out io.Wr
 		return fmt.Errorf("server: %w", err)
 	}
 	return nil
+}
+
+// alertRules are the project's alert rules (mlwb.yaml's alerts section over the defaults).
+func alertRules(p *project.Project) live.Rules {
+	if p == nil || p.Config == nil {
+		return live.DefaultRules()
+	}
+	return p.Config.Alerts
 }

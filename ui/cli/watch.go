@@ -37,11 +37,14 @@ no watched run is running or queued any more (or on Ctrl-C).`,
 		RunE: func(cmd *cobra.Command, args []string) error {
 			ctx, stop := signal.NotifyContext(cmd.Context(), os.Interrupt, syscall.SIGTERM)
 			defer stop()
-			_, s, err := openProject(g, "")
+			p, s, err := openProject(g, "")
 			if err != nil {
 				return err
 			}
 			defer s.Close()
+			// Alerts are kept with the runs while something watches them (the Live tab and
+			// mlwb server do the same).
+			go live.NewChecker(s, alertRules(p)).Run(ctx, live.CheckEvery, nil)
 			runs, err := watchedRuns(ctx, s, args)
 			if err != nil {
 				return err

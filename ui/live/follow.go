@@ -40,6 +40,8 @@ type pollMsg struct {
 	states   map[int64]store.RunState
 	alerts   []store.Alert
 	err      error
+	checked  bool  // the alert rules were checked first
+	checkErr error // and failed so
 }
 
 // liveTickMsg is the page's own fast tick while a followed run is live; gen drops stale ticks.
@@ -47,11 +49,16 @@ type liveTickMsg struct{ gen int }
 
 // poll reads what changed since the last poll. With resolve it first chooses the runs to follow
 // (running and queued runs plus the marked ones, else the newest run), keeping the streams of
-// runs it already follows, so only new runs read their history.
-func poll(st *store.Store, cur []*followed, marked []int64, resolve bool) tea.Cmd {
+// runs it already follows, so only new runs read their history. With a checker it first brings
+// the alerts table up to date.
+func poll(st *store.Store, cur []*followed, marked []int64, resolve bool, check *engine.Checker, now func() time.Time) tea.Cmd {
 	return func() tea.Msg {
 		ctx := context.Background()
 		msg := pollMsg{resolved: resolve}
+		if check != nil {
+			_, msg.checkErr = check.Check(ctx, now())
+			msg.checked = true
+		}
 		runs := cur
 		if resolve {
 			var err error

@@ -62,6 +62,10 @@ type Page struct {
 	filter    widget.LineInput // the / prompt; its text filters the keys (also once closed)
 	filtering bool
 
+	checker   *engine.Checker // the project's alert rules, checked every engine.CheckEvery
+	lastCheck time.Time
+	checkErr  error
+
 	polling, resolveWanted bool
 	ticking                bool
 	tickGen                int
@@ -80,7 +84,11 @@ type Page struct {
 
 // New returns the Live page.
 func New(ctx *common.Context) *Page {
-	return &Page{ctx: ctx, keys: defaultKeys(), traces: map[traceID]*trace{}, keySet: map[string]bool{}, dirty: true,
+	rules := engine.DefaultRules()
+	if ctx.Project != nil && ctx.Project.Config != nil {
+		rules = ctx.Project.Config.Alerts
+	}
+	return &Page{ctx: ctx, keys: defaultKeys(), checker: engine.NewChecker(ctx.Store, rules), traces: map[traceID]*trace{}, keySet: map[string]bool{}, dirty: true,
 		tick: liveTick}
 }
 
@@ -133,7 +141,11 @@ func (p *Page) startPoll(resolve bool) tea.Cmd {
 			marked = append(marked, id)
 		}
 	}
-	return poll(p.ctx.Store, slices.Clone(p.runs), marked, resolve)
+	var check *engine.Checker
+	if now := p.ctx.Now(); resolve && now.Sub(p.lastCheck) >= engine.CheckEvery {
+		check, p.lastCheck = p.checker, now
+	}
+	return poll(p.ctx.Store, slices.Clone(p.runs), marked, resolve, check, p.ctx.Now)
 }
 
 // anyLive reports whether a followed run may still log.
@@ -179,6 +191,9 @@ func (p *Page) onPoll(msg pollMsg) tea.Cmd {
 	}
 	if msg.states != nil {
 		p.applyStates(msg.states)
+	}
+	if msg.checked && (msg.checkErr == nil) != (p.checkErr == nil) {
+		p.checkErr, p.dirty = msg.checkErr, true
 	}
 	if !slices.Equal(msg.alerts, p.alerts) {
 		p.alerts, p.dirty = msg.alerts, true

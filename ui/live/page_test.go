@@ -506,3 +506,22 @@ func TestNewestRunWhenNoneRunning(t *testing.T) {
 		t.Fatalf("empty store:\n%s", v)
 	}
 }
+
+// TestAlertRulesFromProject: the page checks the project's alert rules (mlwb.yaml's alerts
+// section) as it polls, so a NaN in a key the project calls a loss shows in the strip.
+func TestAlertRulesFromProject(t *testing.T) {
+	s, p := newStore(t)
+	cfg, err := project.Parse("mlwb.yaml", []byte("name: t\nalerts:\n  loss_keys: [nll]\n"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	p.Config = cfg
+	r := addRun(t, s, "r", store.StatusRunning)
+	steps(t, s, r, "loss", 0, math.NaN()) // not a loss for this project
+	steps(t, s, r, "val_nll", 0, 0.5, math.Inf(1))
+	pg := newPage(t, s, p, 120, 24)
+	v := screen(t, pg)
+	if !strings.Contains(v, "⚠ #1 nonfinite_loss: val_nll is +Inf at step 1") || strings.Contains(v, "loss is NaN") {
+		t.Fatalf("strip:\n%s", v)
+	}
+}

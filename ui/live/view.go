@@ -52,6 +52,9 @@ func (p *Page) header(w int) string {
 // alertStrip is the followed runs' active alerts, newest first, on one line.
 func (p *Page) alertStrip(w int) string {
 	st := &p.ctx.Styles
+	if p.checkErr != nil {
+		return widget.Fit(st.Error.Render("alert rules not checked: "+p.checkErr.Error()), w)
+	}
 	if len(p.alerts) == 0 {
 		return widget.Fit(st.Muted.Render("no active alerts"), w)
 	}
