@@ -1,5 +1,6 @@
 // Package data is the Data tab: the project's datasets (declared in mlwb.yaml or recorded in the
-// store) with their versions, and the first rows of the selected one.
+// store) with their versions, and a grid that browses any row of the selected one (the first rows
+// at once, the rest through a row index built in the background), or its profile's columns.
 package data
 
 import (
@@ -40,6 +41,11 @@ type Page struct {
 
 	prof        profileState
 	showColumns bool // the lower pane shows the profile's columns instead of the rows
+
+	grid      gridState
+	focusGrid bool // keys move through the rows instead of the dataset list
+	listH     int  // dataset rows shown (set by layout)
+	gridH     int  // data rows the grid shows (set by layout)
 }
 
 var (
@@ -56,19 +62,38 @@ func New(ctx *common.Context) *Page { return &Page{ctx: ctx, keys: common.Defaul
 // Title implements common.Page.
 func (p *Page) Title() string { return "Data" }
 
-// Capturing implements common.Page.
-func (p *Page) Capturing() bool { return false }
+// Capturing implements common.Page: digits typed into the jump bar are not tab keys.
+func (p *Page) Capturing() bool { return p.grid.jumping }
 
 // ShortHelp implements help.KeyMap.
-func (p *Page) ShortHelp() []key.Binding { return []key.Binding{p.keys.Down, profileKey, viewKey} }
+func (p *Page) ShortHelp() []key.Binding {
+	if p.focusGrid && !p.showColumns {
+		return []key.Binding{p.keys.PageDown, jumpKey, rightKey, backKey}
+	}
+	return []key.Binding{p.keys.Down, browseKey, profileKey, viewKey}
+}
 
 // FullHelp implements help.KeyMap.
 func (p *Page) FullHelp() [][]key.Binding {
-	return [][]key.Binding{{p.keys.Up, p.keys.Down, p.keys.Top, p.keys.Bottom}, {profileKey, viewKey, cancelKey, colDownKey}}
+	if p.focusGrid && !p.showColumns {
+		return [][]key.Binding{{p.keys.Up, p.keys.Down, p.keys.PageUp, p.keys.PageDown, p.keys.Top, p.keys.Bottom},
+			{jumpKey, leftKey, rightKey, backKey}, {profileKey, viewKey}}
+	}
+	return [][]key.Binding{{p.keys.Up, p.keys.Down, p.keys.Top, p.keys.Bottom}, {browseKey, profileKey, viewKey, cancelKey, colDownKey}}
 }
 
 // SetSize implements common.Page.
-func (p *Page) SetSize(w, h int) { p.width, p.height = w, h }
+func (p *Page) SetSize(w, h int) {
+	p.width, p.height = w, h
+	p.layout()
+}
+
+// layout splits the height: the dataset list (a third at most), its header and a rule, then the
+// lower pane: the grid's header, rows and footer.
+func (p *Page) layout() {
+	p.listH = min(len(p.entries), max(1, p.height/3))
+	p.gridH = max(1, p.height-p.listH-4)
+}
 
 type listMsg struct {
 	entries []entry
@@ -112,6 +137,9 @@ func (p *Page) loadList() tea.Cmd {
 	}
 }
 
+// minW and minH are the smallest page the Data tab lays out in; smaller shows a "too small" line.
+const minW, minH = 30, 8
+
 // previewRows is how many data rows the preview reads.
 const previewRows = 200
 
@@ -125,6 +153,8 @@ func (p *Page) loadPreview() tea.Cmd {
 		return nil
 	}
 	p.previewFor = path
+	p.preview, p.previewErr = nil, nil
+	grid := p.resetGrid(path)
 	var stored tea.Cmd
 	if !p.prof.running {
 		p.prof = profileState{path: path}
@@ -134,7 +164,7 @@ func (p *Page) loadPreview() tea.Cmd {
 	return tea.Batch(func() tea.Msg {
 		rows, err := readHead(path, previewRows+1)
 		return previewMsg{path: path, rows: rows, err: err}
-	}, stored)
+	}, stored, grid)
 }
 
 // readHead reads the header and the first n-1 records with the data stage's reader (sniffed
@@ -156,12 +186,24 @@ func (p *Page) Update(msg tea.Msg) (common.Page, tea.Cmd) {
 		if msg.err == nil {
 			p.entries = msg.entries
 			p.cursor = max(0, min(p.cursor, len(p.entries)-1))
+			p.layout()
 			return p, p.loadPreview()
 		}
 	case previewMsg:
 		if msg.path == p.previewFor {
 			p.preview, p.previewErr = msg.rows, msg.err
+			if msg.path == p.grid.path {
+				p.onPreview(msg.rows)
+			}
 		}
+	case indexMsg:
+		return p, p.onIndex(msg)
+	case indexTickMsg:
+		if msg.path == p.grid.path && p.grid.building {
+			return p, indexTick(msg.path)
+		}
+	case rowsMsg:
+		return p, p.onRows(msg)
 	case profileMsg:
 		return p, p.onProfile(msg)
 	case common.TickMsg:
@@ -169,7 +211,15 @@ func (p *Page) Update(msg tea.Msg) (common.Page, tea.Cmd) {
 			return p, p.loadList()
 		}
 	case tea.KeyPressMsg:
+		if p.focusGrid && !p.showColumns && !(p.prof.running && key.Matches(msg, cancelKey)) {
+			if cmd, ok := p.gridKey(msg); ok {
+				return p, cmd
+			}
+		}
 		switch {
+		case key.Matches(msg, browseKey) && len(p.entries) > 0:
+			p.focusGrid, p.showColumns = true, false
+			return p, nil
 		case key.Matches(msg, profileKey):
 			p.showColumns = true
 			return p, p.startProfile()
@@ -215,7 +265,10 @@ func (p *Page) View() string {
 	t.SetWidth(p.width)
 	var b strings.Builder
 	b.WriteString(t.Header(st))
-	listH := min(len(p.entries), max(1, p.height/3))
+	if p.width < minW || p.height < minH {
+		return widget.Lines(widget.Fit(st.Warn.Render(fmt.Sprintf("too small: the Data tab needs %d×%d", minW, minH)), p.width), p.width, p.height)
+	}
+	listH := p.listH
 	for i := 0; i < listH; i++ {
 		e := p.entries[i]
 		rows, cols, size, versions, hash := "-", "-", "-", "0", "-"
@@ -241,46 +294,9 @@ func (p *Page) View() string {
 	if p.showColumns {
 		b.WriteString(p.columnsView(p.height - listH - 2))
 	} else {
-		b.WriteString(p.previewView(p.height - listH - 3))
+		b.WriteString(p.gridView(p.height - listH - 2))
 	}
 	return widget.Lines(b.String(), p.width, p.height)
-}
-
-// previewView draws the first rows of the selected dataset in h lines.
-func (p *Page) previewView(h int) string {
-	st := &p.ctx.Styles
-	if p.previewErr != nil && len(p.preview) == 0 {
-		return st.Error.Render(p.previewErr.Error())
-	}
-	if len(p.preview) == 0 || h < 2 {
-		return ""
-	}
-	header := p.preview[0]
-	widths := make([]int, len(header))
-	for _, rec := range p.preview[:min(len(p.preview), h)] {
-		for i := range widths {
-			if i < len(rec) {
-				widths[i] = max(widths[i], min(len(rec[i]), 16))
-			}
-		}
-	}
-	var cols []widget.Column
-	for i, name := range header {
-		cols = append(cols, widget.Column{Title: name, Width: max(widths[i], 3), Right: true})
-	}
-	t := widget.Table{Columns: cols}
-	t.SetWidth(p.width)
-	var b strings.Builder
-	b.WriteString(t.Header(st))
-	for _, rec := range p.preview[1:min(len(p.preview), h)] {
-		cells := make([]widget.Cell, len(rec))
-		for i, v := range rec {
-			cells[i] = widget.Cell{Text: v}
-		}
-		b.WriteByte('\n')
-		b.WriteString(t.Row(st, cells, false))
-	}
-	return b.String()
 }
 
 // bytesText formats a size: 11.2K, 3.4M, 1.2G.
