@@ -21,6 +21,7 @@ func newDataCmd(g *globals) *cobra.Command {
 		Short: "Look at a dataset: first rows, filter, profile its columns, diff two versions",
 	}
 	cmd.AddCommand(newDataProfileCmd(g), newDataDiffCmd(), newDataHeadCmd(), newDataFilterCmd())
+	cmd.AddCommand(newDataFeaturesCmd(g))
 	return cmd
 }
 
