@@ -89,7 +89,10 @@ func BuildRowIndex(ctx context.Context, path string, opts IndexOptions) (*RowInd
 		size: src.info.Size(), mtime: src.info.ModTime()}
 	switch src.format {
 	case "parquet":
-		return ix, ix.openParquet()
+		if err := ix.openParquet(); err != nil {
+			return nil, err
+		}
+		return ix, nil
 	case "csv", "tsv", "jsonl":
 	default:
 		return nil, fmt.Errorf("%s: %w; this is %s", path, ErrIndexUnsupported, src.format)
@@ -138,13 +141,23 @@ func (ix *RowIndex) setColumns(in *textInput) error {
 		ix.dl, ix.Columns = in.dl, in.dl.names
 		return nil
 	}
-	head := in.head
-	if cut := lastNewline(head); cut > 0 && len(head) == sniffLimit {
-		head = head[:cut]
-	}
-	names, _, err := jsonHead(in.src.path, head, len(head))
-	ix.Columns = names
-	return err
+	// The keys of the head's objects, in order of appearance; a malformed line is passed over
+	// here (reading that row says what is wrong with it), and the head's last line may be cut.
+	seen := map[string]bool{}
+	var s objScanner
+	eachLine(in.head, 1, func(_ int64, ln []byte) {
+		fields, err := s.parse(ln)
+		if err != nil {
+			return
+		}
+		for _, f := range fields {
+			if k := string(f.key); !seen[k] {
+				seen[k] = true
+				ix.Columns = append(ix.Columns, k)
+			}
+		}
+	})
+	return nil
 }
 
 // indexCachePath is the cache file of path's index: one file per absolute path, named by its hash.

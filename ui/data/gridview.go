@@ -106,6 +106,9 @@ func (p *Page) gridFooter(shown int) string {
 		total = groupDigits(t)
 	}
 	parts := []string{fmt.Sprintf("row %s of %s", groupDigits(g.cursor+1), total)}
+	if g.total() == 0 {
+		parts[0] = "no rows"
+	}
 	if n := len(g.columns); n > 0 && shown < n {
 		parts = append(parts, fmt.Sprintf("columns %d–%d of %d", g.colOff+1, g.colOff+shown, n))
 	}

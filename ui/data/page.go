@@ -34,8 +34,7 @@ type Page struct {
 	cursor  int
 	err     error
 
-	preview     [][]string // header + first rows of the selected dataset
-	previewFor  string
+	previewFor  string // the dataset whose first rows were asked for
 	previewErr  error
 	loadingList bool
 
@@ -153,7 +152,7 @@ func (p *Page) loadPreview() tea.Cmd {
 		return nil
 	}
 	p.previewFor = path
-	p.preview, p.previewErr = nil, nil
+	p.previewErr = nil
 	grid := p.resetGrid(path)
 	var stored tea.Cmd
 	if !p.prof.running {
@@ -191,7 +190,7 @@ func (p *Page) Update(msg tea.Msg) (common.Page, tea.Cmd) {
 		}
 	case previewMsg:
 		if msg.path == p.previewFor {
-			p.preview, p.previewErr = msg.rows, msg.err
+			p.previewErr = msg.err
 			if msg.path == p.grid.path {
 				p.onPreview(msg.rows)
 			}
