@@ -70,7 +70,7 @@ func (s *parquetSink) encode(b *batchOut, line int64, cells []cell) error {
 }
 
 // value converts one cell to the column's Parquet type. Copied text (a kept column) is parsed
-// into the column's type, a null token becoming null.
+// into the column's type; a null token becomes null, in text columns too.
 func (s *parquetSink) value(b *batchOut, line int64, col int, c cell) (parquet.Value, error) {
 	typ := s.outs[col].Type
 	switch c.kind {
@@ -84,13 +84,13 @@ func (s *parquetSink) value(b *batchOut, line int64, col int, c cell) (parquet.V
 	case cellFloat:
 		return parquet.DoubleValue(c.f), nil
 	}
+	if data.IsNull(c.text) { // what the profile counts as null ("", NA, null…) is a Parquet null
+		return parquet.NullValue(), nil
+	}
 	if typ == "string" {
 		at := len(b.arena)
 		b.arena = append(b.arena, c.text...)
 		return parquet.ByteArrayValue(b.arena[at:len(b.arena):len(b.arena)]), nil
-	}
-	if data.IsNull(c.text) {
-		return parquet.NullValue(), nil
 	}
 	t := string(data.TrimValue(c.text))
 	bad := func() (parquet.Value, error) {
