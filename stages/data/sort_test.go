@@ -285,11 +285,14 @@ func forceSmallChunks(t *testing.T, chunk, fanIn int) {
 }
 
 func TestSortMatchesReference(t *testing.T) {
-	forceSmallChunks(t, 8<<10, 3)
+	forceSmallChunks(t, 16<<10, 3)
 	dir := t.TempDir()
 	for _, crlf := range []bool{false, true} {
 		fx := genSortCSV(t, dir, 16000, 11+boolSeed(crlf), crlf) // ~800 KB: the first chunk alone is 512 KiB (twice the sniffed head)
-		for _, spec := range sortSpecs {
+		for i, spec := range sortSpecs {
+			if crlf && i >= 2 {
+				break // the CRLF file checks the line endings; the key orders are covered above
+			}
 			keys, err := ParseSortKeys(spec)
 			if err != nil {
 				t.Fatal(err)
