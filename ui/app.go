@@ -41,7 +41,8 @@ type Options struct {
 	Theme string
 	// Now is the clock; nil is time.Now.
 	Now func() time.Time
-	// Refresh is how often pages re-read the store; 0 is one second.
+	// Refresh is how often pages re-read the store; 0 is one second, negative never (a still
+	// picture whose every load is started by a key or by Init: goldens and screenshots).
 	Refresh time.Duration
 }
 
@@ -68,7 +69,7 @@ func New(opt Options) *Model {
 	if opt.Now == nil {
 		opt.Now = time.Now
 	}
-	if opt.Refresh <= 0 {
+	if opt.Refresh == 0 {
 		opt.Refresh = time.Second
 	}
 	ctx := &common.Context{Store: opt.Store, Project: opt.Project, Now: opt.Now, Marked: map[int64]bool{},
@@ -111,9 +112,17 @@ func (m *Model) setTheme(name string) {
 	}
 }
 
+// tick schedules the next refresh; none when refreshing is off.
+func (m *Model) tick() tea.Cmd {
+	if m.ctx.Refresh < 0 {
+		return nil
+	}
+	return common.Tick(m.ctx.Refresh)
+}
+
 // Init starts every page's first load, the status line's git and count reads, and the refresh tick.
 func (m *Model) Init() tea.Cmd {
-	cmds := []tea.Cmd{common.Tick(m.ctx.Refresh), loadCounts(m.ctx.Store)}
+	cmds := []tea.Cmd{m.tick(), loadCounts(m.ctx.Store)}
 	if m.ctx.Project.InGit {
 		cmds = append(cmds, loadHead(m.ctx.Project.Root), loadDirty(m.ctx.Project.Root))
 	}
@@ -155,7 +164,7 @@ func (m *Model) Update(msg tea.Msg) (tea.Model, tea.Cmd) {
 		m.err, m.errAt = msg.Err, m.ctx.Now()
 		return m, nil
 	case common.TickMsg:
-		cmds := []tea.Cmd{common.Tick(m.ctx.Refresh), loadCounts(m.ctx.Store)}
+		cmds := []tea.Cmd{m.tick(), loadCounts(m.ctx.Store)}
 		if m.ctx.Project.InGit {
 			cmds = append(cmds, loadHead(m.ctx.Project.Root))
 		}

@@ -18,7 +18,7 @@ import (
 func newFixtureModel(t *testing.T, theme string, w, h int) (*Model, *store.Store) {
 	t.Helper()
 	p, s, _ := fixture(t)
-	m := New(Options{Store: s, Project: p, Theme: theme, Now: func() time.Time { return fixedNow }, Refresh: time.Hour})
+	m := New(Options{Store: s, Project: p, Theme: theme, Now: func() time.Time { return fixedNow }, Refresh: -1})
 	m.Update(tea.WindowSizeMsg{Width: w, Height: h})
 	settle(t, m, m.Init())
 	return m, s
@@ -135,7 +135,7 @@ func TestMarksAndCompare(t *testing.T) {
 
 func TestThemeAndTabPersist(t *testing.T) {
 	p, s, _ := fixture(t)
-	m := New(Options{Store: s, Project: p, Now: func() time.Time { return fixedNow }, Refresh: time.Hour})
+	m := New(Options{Store: s, Project: p, Now: func() time.Time { return fixedNow }, Refresh: -1})
 	m.Update(tea.WindowSizeMsg{Width: 80, Height: 24})
 	_, cmd := m.Update(tea.KeyPressMsg{Code: '3', Text: "3"})
 	settle(t, m, cmd)

@@ -81,7 +81,7 @@ func firstFrame(dbPath string) (string, error) {
 	}
 	defer s.Close()
 	p := &project.Project{Root: filepath.Dir(dbPath), Config: project.Default(filepath.Dir(dbPath))}
-	m := New(Options{Store: s, Project: p, Theme: "dark", Refresh: time.Hour})
+	m := New(Options{Store: s, Project: p, Theme: "dark", Refresh: -1})
 	m.Update(tea.WindowSizeMsg{Width: 120, Height: 40})
 	msgs := make(chan tea.Msg, 64)
 	var run func(tea.Cmd)

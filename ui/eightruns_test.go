@@ -42,7 +42,7 @@ func TestMain(m *testing.M) {
 // every run stored, and the Runs tab ends showing them finished.
 func TestEightRunsWithTheWorkbenchOpen(t *testing.T) {
 	p, s, _ := fixture(t)
-	m := New(Options{Store: s, Project: p, Theme: "dark", Refresh: time.Hour})
+	m := New(Options{Store: s, Project: p, Theme: "dark", Refresh: -1})
 	m.Update(tea.WindowSizeMsg{Width: 120, Height: 40})
 	settle(t, m, m.Init())
 	press(t, m, "2")

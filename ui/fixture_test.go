@@ -131,8 +131,8 @@ func fixture(t *testing.T) (*project.Project, *store.Store, []string) {
 	return p, s, commits
 }
 
-// settle runs cmd and the commands its messages lead to, feeding each message to m, until no
-// command is left that answers within a moment (ticks and terminal queries never do in a test).
+// settle runs cmd and the commands its messages lead to, feeding each message to m, until
+// every command has answered. The fixtures turn the refresh tick off, so every command ends.
 func settle(t *testing.T, m tea.Model, cmd tea.Cmd) {
 	t.Helper()
 	msgs := make(chan tea.Msg, 64)
@@ -161,8 +161,11 @@ func settle(t *testing.T, m tea.Model, cmd tea.Cmd) {
 				m, next = m.Update(msg)
 				run(next)
 			}
-		case <-time.After(3 * time.Second):
-			return // what is left is waiting on a tick or the terminal
+		case <-time.After(2 * time.Minute):
+			// The fixtures turn the refresh tick off (Refresh: -1), so every command ends: one that
+			// has not is a hang, not a tick. (A fixed wait here once let a slow load on a busy
+			// machine be cut off and recorded in a golden.)
+			t.Fatalf("%d commands still running after 2 minutes", pending)
 		}
 	}
 }

@@ -141,3 +141,15 @@ func (r RunRef) Label() string {
 	}
 	return fmt.Sprintf("#%d %s", r.ID, r.Name)
 }
+
+// BestAtCommit is the best primary-metric value among the runs made at one commit (the history's
+// "best" column), by the configured direction; NaN when none has a value.
+func BestAtCommit(spec project.MetricsSpec, runs []store.CommitRun) float64 {
+	best := math.NaN()
+	for _, r := range runs {
+		if spec.Better(r.Metric, best) {
+			best = r.Metric
+		}
+	}
+	return best
+}

@@ -110,7 +110,7 @@ func (d *VersionDiff) Write(w io.Writer, md bool) error {
 		heading(w, md, "Data")
 		t := &table{md: md, head: []string{"dataset", d.From, d.To, "change"}}
 		for _, ds := range d.Datasets {
-			t.add(ds.Name, shortHash(ds.HashA), shortHash(ds.HashB), datasetChange(ds))
+			t.add(ds.Name, shortHash(ds.HashA), shortHash(ds.HashB), ds.Summary())
 		}
 		if err := t.write(w); err != nil {
 			return err
@@ -177,38 +177,6 @@ func writeFiles(w io.Writer, md bool, files []FileChange, note string) {
 	}
 	t.write(w)
 	fmt.Fprintf(w, "%d files changed, +%d −%d\n\n", len(files), added, deleted)
-}
-
-// datasetChange summarizes how a dataset differs between the sides.
-func datasetChange(ds DatasetChange) string {
-	switch {
-	case ds.Same:
-		return "same"
-	case ds.HashA == "":
-		return "only in " + "B"
-	case ds.HashB == "":
-		return "only in " + "A"
-	case ds.Profile == nil:
-		return "different version (not profiled)"
-	}
-	p := ds.Profile
-	parts := []string{fmt.Sprintf("rows %d → %d", p.RowsA, p.RowsB)}
-	if len(p.Added) > 0 {
-		parts = append(parts, "+columns "+strings.Join(p.Added, ", "))
-	}
-	if len(p.Removed) > 0 {
-		parts = append(parts, "−columns "+strings.Join(p.Removed, ", "))
-	}
-	var shifted []string
-	for _, c := range p.Columns {
-		if c.Shifted {
-			shifted = append(shifted, c.Name)
-		}
-	}
-	if len(shifted) > 0 {
-		parts = append(parts, "shifted (PSI > 0.2): "+strings.Join(shifted, ", "))
-	}
-	return strings.Join(parts, "; ")
 }
 
 // Write prints the comparison: a params table (differing ones unless asked for all) and a

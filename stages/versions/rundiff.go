@@ -65,6 +65,39 @@ type DatasetChange struct {
 	Profile *data.Diff `json:"profile,omitempty"`
 }
 
+// Summary says in one line how the two versions differ: same, only on one side, or the profile
+// diff's row counts, column changes and shifted columns.
+func (ds DatasetChange) Summary() string {
+	switch {
+	case ds.Same:
+		return "same"
+	case ds.HashA == "":
+		return "only in B"
+	case ds.HashB == "":
+		return "only in A"
+	case ds.Profile == nil:
+		return "different version (not profiled)"
+	}
+	p := ds.Profile
+	parts := []string{fmt.Sprintf("rows %d → %d", p.RowsA, p.RowsB)}
+	if len(p.Added) > 0 {
+		parts = append(parts, "+columns "+strings.Join(p.Added, ", "))
+	}
+	if len(p.Removed) > 0 {
+		parts = append(parts, "−columns "+strings.Join(p.Removed, ", "))
+	}
+	var shifted []string
+	for _, c := range p.Columns {
+		if c.Shifted {
+			shifted = append(shifted, c.Name)
+		}
+	}
+	if len(shifted) > 0 {
+		parts = append(parts, "shifted (PSI > 0.2): "+strings.Join(shifted, ", "))
+	}
+	return strings.Join(parts, "; ")
+}
+
 // EnvChange is one field of the runs' environment.
 type EnvChange struct {
 	Field string `json:"field"`

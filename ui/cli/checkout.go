@@ -49,7 +49,7 @@ tree, index and branches are not touched. The default directory is
 				return err
 			}
 			defer s.Close()
-			r, err := s.FindRun(cmd.Context(), strings.TrimPrefix(args[0], "#"))
+			r, err := findRunRef(cmd.Context(), s, args[0])
 			if err != nil {
 				return err
 			}
@@ -84,7 +84,7 @@ reach it. The new run is recorded in this project like any other.`,
 			}
 			defer s.Close()
 			ctx := cmd.Context()
-			old, err := s.FindRun(ctx, strings.TrimPrefix(args[0], "#"))
+			old, err := findRunRef(ctx, s, args[0])
 			if err != nil {
 				return err
 			}

@@ -7,7 +7,6 @@ import (
 	"fmt"
 	"io"
 	"regexp"
-	"strings"
 
 	"github.com/spf13/cobra"
 
@@ -25,6 +24,15 @@ type side struct {
 // runRef matches the spellings that always mean a run: "#12", "run:12", "run:NAME".
 var runRef = regexp.MustCompile(`^(#|run:)(.+)$`)
 
+// findRunRef finds the run a user named, in any spelling FindRun takes (id, name, uuid prefix)
+// or with the "#" / "run:" prefix that marks it as a run.
+func findRunRef(ctx context.Context, s *store.Store, ref string) (*store.Run, error) {
+	if m := runRef.FindStringSubmatch(ref); m != nil {
+		ref = m[2]
+	}
+	return s.FindRun(ctx, ref)
+}
+
 // bareNumber is a run number given without "#": short decimal numbers are runs, not hashes.
 var bareNumber = regexp.MustCompile(`^[0-9]{1,6}$`)
 
@@ -32,8 +40,8 @@ var bareNumber = regexp.MustCompile(`^[0-9]{1,6}$`)
 // numbers are runs, WORKTREE is the working tree, anything else a git revision, then a run name or
 // id prefix.
 func resolveSide(ctx context.Context, s *store.Store, p *project.Project, spec string) (side, error) {
-	if m := runRef.FindStringSubmatch(spec); m != nil {
-		r, err := s.FindRun(ctx, m[2])
+	if runRef.MatchString(spec) {
+		r, err := findRunRef(ctx, s, spec)
 		if err != nil {
 			return side{}, err
 		}
@@ -177,7 +185,7 @@ mlwb.yaml's direction for the primary metric, else loss/error-like names go down
 			ctx := cmd.Context()
 			var rs []*store.Run
 			for _, a := range args {
-				r, err := s.FindRun(ctx, strings.TrimPrefix(strings.TrimPrefix(a, "#"), "run:"))
+				r, err := findRunRef(ctx, s, a)
 				if err != nil {
 					return err
 				}

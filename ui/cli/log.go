@@ -134,13 +134,7 @@ func addRuns(cmd *cobra.Command, s *store.Store, m project.MetricsSpec, entries 
 	for i := range entries {
 		rs := runs[entries[i].Hash]
 		entries[i].Runs = len(rs)
-		best := math.NaN()
-		for _, r := range rs {
-			if m.Better(r.Metric, best) {
-				best = r.Metric
-			}
-		}
-		if !math.IsNaN(best) {
+		if best := versions.BestAtCommit(m, rs); !math.IsNaN(best) {
 			entries[i].Best = &best
 		}
 	}

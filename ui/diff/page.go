@@ -7,12 +7,13 @@ import (
 	"context"
 	"fmt"
 	"math"
-	"sort"
+	"slices"
 	"strings"
 
 	"charm.land/bubbles/v2/key"
 	tea "charm.land/bubbletea/v2"
 
+	"github.com/mlwb/mlwb/stages/project"
 	"github.com/mlwb/mlwb/stages/versions"
 	"github.com/mlwb/mlwb/store"
 	"github.com/mlwb/mlwb/ui/common"
@@ -63,11 +64,10 @@ type diffMsg struct {
 	err error
 }
 
-// comparison is the marked runs' params and metrics.
+// comparison is the marked runs (for a run diff) and their params and metrics side by side.
 type comparison struct {
-	runs   []*store.Run
-	params map[int64]map[string]string
-	sums   map[int64][]store.Summary
+	runs  []*store.Run
+	table *versions.Comparison
 }
 
 // New returns the Diff page.
@@ -94,7 +94,7 @@ func (p *Page) FullHelp() [][]key.Binding {
 	if v := p.viewer; v != nil {
 		k := v.keys
 		return [][]key.Binding{{k.Up, k.Down, k.PageUp, k.PageDown, k.Top, k.Bottom},
-			{k.NextFile, k.NextHunk, k.Split, k.Search, k.NextMatch, k.Close}}
+			{k.NextFile, k.NextHunk, k.Split, k.Fold, k.Search, k.NextMatch, k.Close}}
 	}
 	return [][]key.Binding{{p.keys.Up, p.keys.Down, p.keys.PageUp, p.keys.PageDown, p.keys.Top, p.keys.Bottom},
 		{p.keysDiff.Open, p.keysDiff.Mark, p.keysDiff.Worktree, p.keysDiff.Runs}}
@@ -120,12 +120,15 @@ type compareMsg struct{ c *comparison }
 // Init implements common.Page.
 func (p *Page) Init() tea.Cmd { return tea.Batch(p.loadHistory(), p.loadCompare()) }
 
-func (p *Page) primary() string {
+// metrics is the project's metric settings (primary metric and direction); zero without a config.
+func (p *Page) metrics() project.MetricsSpec {
 	if cfg := p.ctx.Project.Config; cfg != nil {
-		return cfg.Metrics.Primary
+		return cfg.Metrics
 	}
-	return ""
+	return project.MetricsSpec{}
 }
+
+func (p *Page) primary() string { return p.metrics().Primary }
 
 // loadHistory re-reads the runs at each commit, and the commits themselves only when HEAD moved:
 // HEAD is a cheap read of refs, while a log walk opens the pack index, which is slow in a big
@@ -162,8 +165,8 @@ func (p *Page) loadCompare() tea.Cmd {
 	for id := range p.ctx.Marked {
 		ids = append(ids, id)
 	}
-	sort.Slice(ids, func(i, j int) bool { return ids[i] < ids[j] })
-	st := p.ctx.Store
+	slices.Sort(ids)
+	st, spec := p.ctx.Store, p.metrics()
 	return func() tea.Msg {
 		if len(ids) < 2 {
 			return compareMsg{}
@@ -178,11 +181,8 @@ func (p *Page) loadCompare() tea.Cmd {
 			c.runs = append(c.runs, r)
 		}
 		var err error
-		if c.params, err = st.Params(ctx, ids); err != nil {
-			return compareMsg{}
-		}
-		if c.sums, err = st.Summaries(ctx, ids); err != nil {
-			return compareMsg{}
+		if c.table, err = versions.CompareRuns(ctx, st, c.runs, versions.CompareOptions{Metrics: spec}); err != nil {
+			return common.ErrorMsg{Err: fmt.Errorf("compare marked runs: %w", err)}
 		}
 		return compareMsg{c: c}
 	}
@@ -213,25 +213,24 @@ func (p *Page) Update(msg tea.Msg) (common.Page, tea.Cmd) {
 		p.viewer = newViewer(msg.d)
 		p.viewer.width, p.viewer.height = p.width, p.height
 	case tea.KeyPressMsg:
-		k := msg.String()
 		if p.viewer != nil {
-			if !p.viewer.key(k) {
+			if !p.viewer.key(msg) {
 				p.viewer = nil
 			}
 			return p, nil
 		}
-		if c, ok := p.keys.Move(k, p.cursor, len(p.commits), p.height/2); ok {
+		if c, ok := p.keys.Move(msg.String(), p.cursor, len(p.commits), p.height/2); ok {
 			p.cursor = c
 			return p, nil
 		}
-		return p, p.historyKey(k)
+		return p, p.historyKey(msg)
 	}
 	return p, nil
 }
 
 // historyKey opens diffs from the history: enter, m, w and c.
-func (p *Page) historyKey(k string) tea.Cmd {
-	is := func(b key.Binding) bool { return len(b.Keys()) > 0 && b.Keys()[0] == k }
+func (p *Page) historyKey(msg tea.KeyPressMsg) tea.Cmd {
+	is := func(b key.Binding) bool { return key.Matches(msg, b) }
 	root := p.ctx.Project.Root
 	switch {
 	case is(p.keysDiff.Mark) && p.cursor < len(p.commits):
@@ -267,7 +266,7 @@ func (p *Page) historyKey(k string) tea.Cmd {
 			}
 		}
 		a, b := p.compare.runs[0], p.compare.runs[1]
-		st, spec := p.ctx.Store, p.ctx.Project.Config.Metrics
+		st, spec := p.ctx.Store, p.metrics()
 		return p.open(fmt.Sprintf("run #%d → run #%d", a.ID, b.ID), func(ctx context.Context) (*versions.VersionDiff, error) {
 			return versions.DiffRuns(ctx, st, a, b, versions.RunDiffOptions{Root: root, Metrics: spec,
 				DiffOptions: versions.DiffOptions{Hunks: true}})
@@ -360,7 +359,7 @@ func (p *Page) historyView(h int) string {
 	b.WriteString(t.Header(st))
 	rows := h - 1
 	top := max(0, p.cursor-rows+1)
-	now := p.ctx.Now()
+	now, spec := p.ctx.Now(), p.metrics()
 	for i := top; i < min(len(p.commits), top+rows); i++ {
 		c := p.commits[i]
 		graph := "●"
@@ -373,17 +372,10 @@ func (p *Page) historyView(h int) string {
 			}
 		}
 		runs := p.runs[c.Hash]
-		best := math.NaN()
-		cfg := p.ctx.Project.Config
-		for _, r := range runs {
-			if cfg != nil && cfg.Metrics.Better(r.Metric, best) {
-				best = r.Metric
-			}
-		}
 		bestText, count := "", ""
 		if len(runs) > 0 {
 			count = fmt.Sprint(len(runs))
-			if !math.IsNaN(best) {
+			if best := versions.BestAtCommit(spec, runs); !math.IsNaN(best) {
 				bestText = widget.Num(best)
 			}
 		}
@@ -397,95 +389,41 @@ func (p *Page) historyView(h int) string {
 	return b.String()
 }
 
-func (p *Page) compareRows() int {
-	keys := map[string]bool{}
-	for _, s := range p.compare.sums {
-		for _, m := range s {
-			keys[m.Key] = true
-		}
-	}
-	return len(differingParams(p.compare)) + len(keys)
-}
+func (p *Page) compareRows() int { return len(p.compare.table.Params) + len(p.compare.table.Metrics) }
 
-// differingParams are the param keys whose values are not the same in every compared run.
-func differingParams(c *comparison) []string {
-	all := map[string]bool{}
-	for _, ps := range c.params {
-		for k := range ps {
-			all[k] = true
-		}
-	}
-	var out []string
-	for k := range all {
-		first, same := "", true
-		for i, r := range c.runs {
-			v, ok := c.params[r.ID][k]
-			if !ok {
-				v = "∅"
-			}
-			if i == 0 {
-				first = v
-			} else if v != first {
-				same = false
-			}
-		}
-		if !same {
-			out = append(out, k)
-		}
-	}
-	sort.Strings(out)
-	return out
-}
-
-// compareView draws differing params and every metric (last value) of the marked runs, the best
-// value of each metric in the good colour.
+// compareView draws the differing params and every metric (last value) of the marked runs, the
+// best value of each metric in the good colour.
 func (p *Page) compareView(h int) string {
 	st := &p.ctx.Styles
-	c := p.compare
-	cols := []widget.Column{{Title: fmt.Sprintf("marked runs (%d)", len(c.runs)), Width: 16, Flex: true}}
-	for _, r := range c.runs {
+	c := p.compare.table
+	cols := []widget.Column{{Title: fmt.Sprintf("marked runs (%d)", len(c.Runs)), Width: 16, Flex: true}}
+	for _, r := range c.Runs {
 		cols = append(cols, widget.Column{Title: fmt.Sprintf("#%d %s", r.ID, r.Name), Width: 12, Right: true})
 	}
 	t := widget.Table{Columns: cols}
 	t.SetWidth(p.width)
 	lines := []string{st.Muted.Render(strings.Repeat("─", p.width)), t.Header(st)}
-	for _, k := range differingParams(c) {
-		cells := []widget.Cell{{Text: "param " + k}}
-		for _, r := range c.runs {
-			v, ok := c.params[r.ID][k]
-			if !ok {
-				v = "-"
+	for _, row := range c.Params {
+		cells := []widget.Cell{{Text: "param " + row.Key}}
+		for _, v := range row.Values {
+			cell := widget.Cell{Text: "-"}
+			if v != nil {
+				cell.Text = *v
 			}
-			cells = append(cells, widget.Cell{Text: v})
+			cells = append(cells, cell)
 		}
 		lines = append(lines, t.Row(st, cells, false))
 	}
-	metrics := map[string]map[int64]float64{}
-	for id, ss := range c.sums {
-		for _, s := range ss {
-			if metrics[s.Key] == nil {
-				metrics[s.Key] = map[int64]float64{}
-			}
-			metrics[s.Key][id] = s.Last
-		}
-	}
-	keys := make([]string, 0, len(metrics))
-	for k := range metrics {
-		keys = append(keys, k)
-	}
-	sort.Strings(keys)
 	good := st.Good
-	for _, k := range keys {
-		cells := []widget.Cell{{Text: k}}
-		best := p.bestOf(k, metrics[k])
-		for _, r := range c.runs {
-			v, ok := metrics[k][r.ID]
+	for _, row := range c.Metrics {
+		cells := []widget.Cell{{Text: row.Key}}
+		for i, v := range row.Values {
 			cell := widget.Cell{Text: "-"}
-			if ok {
-				cell.Text = widget.Num(v)
-				if v == best {
-					cell.Style = &good
-				}
+			if v != nil {
+				cell.Text = widget.Num(*v)
+			}
+			if i == row.Best {
+				cell.Style = &good
 			}
 			cells = append(cells, cell)
 		}
@@ -495,23 +433,4 @@ func (p *Page) compareView(h int) string {
 		lines = lines[:h]
 	}
 	return strings.Join(lines, "\n")
-}
-
-// bestOf is the best value of a metric among the compared runs: by the configured direction for
-// the primary metric; for others, the lowest for names with "loss" or "error", else the highest.
-func (p *Page) bestOf(key string, vals map[int64]float64) float64 {
-	lower := strings.Contains(key, "loss") || strings.Contains(key, "err")
-	if cfg := p.ctx.Project.Config; cfg != nil && key == cfg.Metrics.Primary {
-		lower = cfg.Metrics.Direction == "min"
-	}
-	best := math.NaN()
-	for _, v := range vals {
-		if math.IsNaN(v) {
-			continue
-		}
-		if math.IsNaN(best) || (lower && v < best) || (!lower && v > best) {
-			best = v
-		}
-	}
-	return best
 }

@@ -17,7 +17,7 @@ import (
 	"github.com/mlwb/mlwb/ui/common"
 )
 
-var ansi = regexp.MustCompile("\x1b\\[[0-9;]*m")
+var sgr = regexp.MustCompile("\x1b\\[[0-9;]*m")
 
 // drive runs a command and feeds what it produces back into the page, as the runtime would.
 func drive(t *testing.T, p *Page, cmd tea.Cmd) {
@@ -60,7 +60,7 @@ func press(t *testing.T, p *Page, keys ...string) {
 	}
 }
 
-func screen(p *Page) string { return ansi.ReplaceAllString(p.View(), "") }
+func screen(p *Page) string { return sgr.ReplaceAllString(p.View(), "") }
 
 func gitIn(t *testing.T, dir string, args ...string) {
 	t.Helper()
@@ -134,6 +134,12 @@ func TestDiffViewer(t *testing.T) {
 		t.Error("no intra-line highlight drawn")
 	}
 
+	press(t, p, "z") // fold unchanged lines
+	if v := screen(p); !strings.Contains(v, "⋯ 1 unchanged") || !strings.Contains(v, "⋯ 2 unchanged") ||
+		strings.Contains(v, "epochs = 5") || !strings.Contains(v, "+lr = 0.3") {
+		t.Errorf("folded:\n%s", v)
+	}
+	press(t, p, "z")
 	press(t, p, "s")
 	if v := screen(p); !strings.Contains(v, "side by side") || !strings.Contains(v, "-lr = 0.1") || !regexp.MustCompile(`-lr = 0\.1\s*│\s*2 \+lr = 0\.3`).MatchString(v) {
 		t.Errorf("side by side:\n%s", v)

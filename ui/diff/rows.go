@@ -35,9 +35,9 @@ type row struct {
 }
 
 // buildRows lays out a diff: the summary (params, metrics, data, a code note), then each file's
-// header and hunks, unified or side by side. It returns the rows, the first row of each file
-// and the rows that start hunks.
-func buildRows(d *versions.VersionDiff, split bool) (rows []row, fileStart, hunkRows []int) {
+// header and hunks, unified or side by side, with unchanged lines folded when fold is set. It
+// returns the rows, the first row of each file and the rows that start hunks.
+func buildRows(d *versions.VersionDiff, split, fold bool) (rows []row, fileStart, hunkRows []int) {
 	rows = summaryRows(d)
 	for fi := range d.Files {
 		f := &d.Files[fi]
@@ -48,7 +48,7 @@ func buildRows(d *versions.VersionDiff, split bool) (rows []row, fileStart, hunk
 			hunkRows = append(hunkRows, len(rows))
 			text := fmt.Sprintf("@@ -%d,%d +%d,%d @@ %s", h.OldStart, h.OldLines, h.NewStart, h.NewLines, h.Section)
 			rows = append(rows, row{kind: rowHunk, file: fi, text: strings.TrimSpace(text)})
-			rows = append(rows, hunkRowsOf(h, fi, split)...)
+			rows = append(rows, hunkRowsOf(h, fi, split, fold)...)
 		}
 		if f.Truncated {
 			rows = append(rows, row{kind: rowText, file: fi, role: "warn", text: "… the rest of this file's diff is not shown (too large)"})
@@ -78,11 +78,21 @@ func fileHeader(f *versions.FileChange) string {
 }
 
 // hunkRowsOf lays out one hunk's lines. A block of deleted lines followed by added lines is
-// paired line by line for intra-line highlights (and, side by side, drawn on one row).
-func hunkRowsOf(h *versions.Hunk, fi int, split bool) []row {
+// paired line by line for intra-line highlights (and, side by side, drawn on one row). fold
+// draws each run of unchanged lines as one "⋯ N unchanged lines" row.
+func hunkRowsOf(h *versions.Hunk, fi int, split, fold bool) []row {
 	var out []row
 	lines := h.Lines
 	for i := 0; i < len(lines); {
+		if fold && lines[i].Kind == ' ' {
+			j := i
+			for j < len(lines) && lines[j].Kind == ' ' {
+				j++
+			}
+			out = append(out, row{kind: rowText, file: fi, role: "muted", text: fmt.Sprintf("     ⋯ %d unchanged", j-i)})
+			i = j
+			continue
+		}
 		if lines[i].Kind == ' ' {
 			l := &lines[i]
 			if split {
@@ -166,21 +176,11 @@ func summaryRows(d *versions.VersionDiff) []row {
 	if len(d.Datasets) > 0 {
 		rows = append(rows, row{kind: rowTitle, file: -1, text: "Data"})
 		for _, ds := range d.Datasets {
-			role, what := "", "same version"
+			role := ""
 			if !ds.Same {
-				role, what = "warn", "different version"
-				if p := ds.Profile; p != nil {
-					shifted := 0
-					for _, c := range p.Columns {
-						if c.Shifted {
-							shifted++
-						}
-					}
-					what = fmt.Sprintf("rows %d → %d, +%d −%d columns, %d shifted (PSI > 0.2)",
-						p.RowsA, p.RowsB, len(p.Added), len(p.Removed), shifted)
-				}
+				role = "warn"
 			}
-			text(role, fmt.Sprintf("  %-20s %s", ds.Name, what))
+			text(role, fmt.Sprintf("  %-20s %s", ds.Name, ds.Summary()))
 		}
 	}
 	if d.CodeNote != "" {

@@ -2,38 +2,41 @@ package diff
 
 import (
 	"fmt"
+	"image/color"
 	"sort"
 	"strings"
 
 	"charm.land/bubbles/v2/key"
+	tea "charm.land/bubbletea/v2"
 	"charm.land/lipgloss/v2"
+	"github.com/charmbracelet/x/ansi"
 
 	"github.com/mlwb/mlwb/stages/versions"
 	"github.com/mlwb/mlwb/themes"
+	"github.com/mlwb/mlwb/ui/common"
 	"github.com/mlwb/mlwb/ui/widget"
 )
 
-// viewerKeys are the keys of the open diff.
+// viewerKeys are the keys of the open diff: the shared list movement (scrolling the view; space
+// also pages down, as in a pager) and the diff's own.
 type viewerKeys struct {
-	Up, Down, PageUp, PageDown, Top, Bottom key.Binding
-	NextFile, PrevFile, NextHunk, PrevHunk  key.Binding
-	Split, Search, NextMatch, PrevMatch     key.Binding
-	Close                                   key.Binding
+	common.ListKeys
+	NextFile, PrevFile, NextHunk, PrevHunk    key.Binding
+	Split, Fold, Search, NextMatch, PrevMatch key.Binding
+	Close                                     key.Binding
 }
 
 func defaultViewerKeys() viewerKeys {
+	list := common.DefaultListKeys()
+	list.PageDown.SetKeys("pgdown", "ctrl+d", "space")
 	return viewerKeys{
-		Up:        key.NewBinding(key.WithKeys("up", "k"), key.WithHelp("↑/k", "up")),
-		Down:      key.NewBinding(key.WithKeys("down", "j"), key.WithHelp("↓/j", "down")),
-		PageUp:    key.NewBinding(key.WithKeys("pgup", "ctrl+u"), key.WithHelp("pgup", "page up")),
-		PageDown:  key.NewBinding(key.WithKeys("pgdown", "ctrl+d", "space"), key.WithHelp("pgdn", "page down")),
-		Top:       key.NewBinding(key.WithKeys("home", "g"), key.WithHelp("g", "top")),
-		Bottom:    key.NewBinding(key.WithKeys("end", "G"), key.WithHelp("G", "bottom")),
+		ListKeys:  list,
 		NextFile:  key.NewBinding(key.WithKeys("]"), key.WithHelp("]/[", "next/prev file")),
 		PrevFile:  key.NewBinding(key.WithKeys("[")),
 		NextHunk:  key.NewBinding(key.WithKeys("}"), key.WithHelp("}/{", "next/prev hunk")),
 		PrevHunk:  key.NewBinding(key.WithKeys("{")),
 		Split:     key.NewBinding(key.WithKeys("s"), key.WithHelp("s", "side by side")),
+		Fold:      key.NewBinding(key.WithKeys("z"), key.WithHelp("z", "fold unchanged")),
 		Search:    key.NewBinding(key.WithKeys("/"), key.WithHelp("/", "search")),
 		NextMatch: key.NewBinding(key.WithKeys("n"), key.WithHelp("n/N", "next/prev match")),
 		PrevMatch: key.NewBinding(key.WithKeys("N")),
@@ -46,6 +49,7 @@ type viewer struct {
 	diff   *versions.VersionDiff
 	keys   viewerKeys
 	split  bool
+	fold   bool // unchanged lines folded to one row per run
 	rows   []row
 	starts []int // first row of each file
 	hunks  []int // first row of each hunk
@@ -59,11 +63,13 @@ type viewer struct {
 	matches   []int
 	status    string // a one-line message: "no match", "3/12"
 
+	hl *highlighter // syntax tokens of the lines drawn so far
+
 	width, height int
 }
 
 func newViewer(d *versions.VersionDiff) *viewer {
-	v := &viewer{diff: d, keys: defaultViewerKeys(), sel: -1}
+	v := &viewer{diff: d, keys: defaultViewerKeys(), sel: -1, hl: newHighlighter()}
 	v.layout()
 	return v
 }
@@ -71,7 +77,7 @@ func newViewer(d *versions.VersionDiff) *viewer {
 // layout rebuilds the rows for the current mode, keeping the file in view.
 func (v *viewer) layout() {
 	file := v.currentFile()
-	v.rows, v.starts, v.hunks = buildRows(v.diff, v.split)
+	v.rows, v.starts, v.hunks = buildRows(v.diff, v.split, v.fold)
 	if file >= 0 && file < len(v.starts) {
 		v.jump(v.starts[file])
 	}
@@ -125,7 +131,8 @@ func (v *viewer) capturing() bool { return v.searching }
 
 // key handles one key press; it returns false for esc outside a search (the page closes the
 // viewer).
-func (v *viewer) key(k string) bool {
+func (v *viewer) key(msg tea.KeyPressMsg) bool {
+	k := msg.String()
 	if v.searching {
 		switch k {
 		case "enter":
@@ -150,30 +157,15 @@ func (v *viewer) key(k string) bool {
 		return true
 	}
 	v.status = ""
-	is := func(b key.Binding) bool {
-		for _, s := range b.Keys() {
-			if s == k {
-				return true
-			}
-		}
-		return false
-	}
 	page := v.bodyHeight()
+	if top, ok := v.keys.Move(k, v.scroll, len(v.rows), page); ok {
+		v.jump(top) // jump keeps the last screenful full
+		return true
+	}
+	is := func(b key.Binding) bool { return key.Matches(msg, b) }
 	switch {
 	case is(v.keys.Close):
 		return false
-	case is(v.keys.Up):
-		v.jump(v.scroll - 1)
-	case is(v.keys.Down):
-		v.jump(v.scroll + 1)
-	case is(v.keys.PageUp):
-		v.jump(v.scroll - page)
-	case is(v.keys.PageDown):
-		v.jump(v.scroll + page)
-	case is(v.keys.Top):
-		v.jump(0)
-	case is(v.keys.Bottom):
-		v.jump(len(v.rows) - page)
 	case is(v.keys.NextFile), is(v.keys.PrevFile):
 		if r, ok := v.next(v.starts, is(v.keys.NextFile)); ok {
 			v.jump(r)
@@ -185,6 +177,9 @@ func (v *viewer) key(k string) bool {
 		}
 	case is(v.keys.Split):
 		v.split = !v.split
+		v.layout()
+	case is(v.keys.Fold):
+		v.fold = !v.fold
 		v.layout()
 	case is(v.keys.Search):
 		v.searching, v.query = true, ""
@@ -260,6 +255,9 @@ func (v *viewer) view(st *themes.Styles) string {
 	mode := "unified"
 	if v.split {
 		mode = "side by side"
+	}
+	if v.fold {
+		mode += ", unchanged folded"
 	}
 	title := st.Title.Render(v.diff.From+" → "+v.diff.To) + st.Muted.Render(fmt.Sprintf("  %d files ", len(v.diff.Files))) +
 		st.Good.Render(fmt.Sprintf("+%d ", add)) + st.Bad.Render(fmt.Sprintf("−%d", del)) + st.Muted.Render("  "+mode+"  esc back")
@@ -356,15 +354,15 @@ func (v *viewer) renderRow(st *themes.Styles, r *row, w int) string {
 	case rowHunk:
 		return widget.Fit(st.Info.Render(r.text), w)
 	case rowLine:
-		return widget.Fit(lineText(st, r.line, r.spans, w, true), w)
+		return widget.Fit(v.lineText(st, r.file, r.line, r.spans, w, true), w)
 	case rowPair:
 		half := (w - 1) / 2
 		left, right := strings.Repeat(" ", half), strings.Repeat(" ", w-half-1)
 		if r.left != nil {
-			left = widget.Fit(lineText(st, r.left, r.lspan, half, false), half)
+			left = widget.Fit(v.lineText(st, r.file, r.left, r.lspan, half, false), half)
 		}
 		if r.right != nil {
-			right = widget.Fit(lineText(st, r.right, r.rspans, w-half-1, false), w-half-1)
+			right = widget.Fit(v.lineText(st, r.file, r.right, r.rspans, w-half-1, false), w-half-1)
 		}
 		return left + st.Muted.Render("│") + right
 	}
@@ -385,16 +383,19 @@ func roleStyle(st *themes.Styles, role string) lipgloss.Style {
 	return st.Text
 }
 
-// lineText draws a diff line: line numbers, sign, and the text with its changed words reversed.
-// both shows old and new numbers (unified); otherwise the side's own number.
-func lineText(st *themes.Styles, l *versions.Line, spans []versions.Span, w int, both bool) string {
+// lineText draws a diff line in w cells: line numbers, sign, and the text with its changed words
+// reversed. both shows old and new numbers (unified); otherwise the side's own number. With a
+// lexer for the file (and colour), the text takes syntax colours on a tinted background for added
+// and deleted lines; without, the whole line takes the sign's colour.
+func (v *viewer) lineText(st *themes.Styles, file int, l *versions.Line, spans []versions.Span, w int, both bool) string {
 	style := st.Text
 	sign := " "
+	var tint color.Color
 	switch l.Kind {
 	case '+':
-		style, sign = st.Good, "+"
+		style, sign, tint = st.Good, "+", st.Palette.DiffAdd
 	case '-':
-		style, sign = st.Bad, "-"
+		style, sign, tint = st.Bad, "-", st.Palette.DiffDel
 	}
 	numText := func(n int) string {
 		if n == 0 {
@@ -412,23 +413,66 @@ func lineText(st *themes.Styles, l *versions.Line, spans []versions.Span, w int,
 	}
 	avail := max(0, w-len(gutter)-1)
 	text := visible(l.Text, avail)
+	var toks []token
+	if !st.Palette.Mono && file >= 0 && file < len(v.diff.Files) {
+		toks = v.hl.lineTokens(v.diff.Files[file].Path, l, text)
+	}
+	base := style
+	if toks != nil {
+		base = st.Text
+		if tint != nil {
+			base = base.Background(tint)
+			style = style.Background(tint)
+		}
+	}
 	var b strings.Builder
 	b.WriteString(st.Muted.Render(gutter))
 	b.WriteString(style.Render(sign))
-	at := 0
-	hl := style.Reverse(true)
-	for _, sp := range spans {
-		s, e := min(sp.Start, len(text)), min(sp.End, len(text))
-		if s >= e {
-			continue
+	drawn := 0
+	hl := style.UnsetBackground().Reverse(true)
+	at, ti, si := 0, 0, 0
+	for at < len(text) {
+		for ti < len(toks) && toks[ti].end <= at {
+			ti++
 		}
-		b.WriteString(style.Render(clean(text[at:s])))
-		b.WriteString(hl.Render(clean(text[s:e])))
-		at = e
+		for si < len(spans) && spans[si].End <= at {
+			si++
+		}
+		end := len(text)
+		if ti < len(toks) {
+			end = min(end, toks[ti].end)
+		}
+		inSpan := si < len(spans) && spans[si].Start <= at
+		switch {
+		case inSpan:
+			end = min(end, spans[si].End)
+		case si < len(spans):
+			end = min(end, spans[si].Start)
+		}
+		for end < len(text) && text[end]&0xC0 == 0x80 {
+			end++ // never cut a character in two
+		}
+		seg := clean(text[at:end])
+		drawn += ansi.StringWidth(seg)
+		switch segStyle := base; {
+		case inSpan:
+			b.WriteString(hl.Render(seg))
+		case ti < len(toks):
+			if c := syntaxColour(st.Palette.Syntax, toks[ti].kind); c != nil {
+				segStyle = segStyle.Foreground(c)
+			}
+			b.WriteString(segStyle.Render(seg))
+		default:
+			b.WriteString(segStyle.Render(seg))
+		}
+		at = end
 	}
-	b.WriteString(style.Render(clean(text[at:])))
 	if l.NoEOL {
 		b.WriteString(st.Muted.Render(" ⏎̸"))
+		drawn += 2
+	}
+	if toks != nil && tint != nil && drawn < avail {
+		b.WriteString(base.Render(strings.Repeat(" ", avail-drawn))) // the tint runs to the edge
 	}
 	return b.String()
 }
