@@ -72,7 +72,7 @@ func FilterFile(ctx context.Context, path string, o FilterOptions) (*FilterResul
 		}
 		s := newCSVScanner(head[:end], dl.delim, 1)
 		if _, _, ok, _ := s.next(); ok {
-			o.Out.Write(head[s.recStart:s.pos])
+			o.Out.Write(head[s.recStart:min(s.pos, end)]) // pos is one past the data after a record with no newline
 			if s.pos == len(head[:end]) && (s.pos == 0 || head[s.pos-1] != '\n') {
 				o.Out.Write([]byte{'\n'})
 			}
@@ -135,7 +135,7 @@ func FilterFile(ctx context.Context, path string, o FilterOptions) (*FilterResul
 					}
 					st.env[name] = v
 				}
-				eval(line, c.data[s.recStart:s.pos])
+				eval(line, c.data[s.recStart:min(s.pos, len(c.data))]) // pos is one past the data after a last record with no newline
 			}
 		} else {
 			eachLine(c.data, c.firstLine, func(line int64, ln []byte) {

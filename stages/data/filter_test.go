@@ -46,6 +46,13 @@ func TestFilterMatchesHandCount(t *testing.T) {
 	if _, err := FilterFile(context.Background(), path, FilterOptions{Expr: `delays > 3`}); err == nil || !strings.Contains(err.Error(), "delays") {
 		t.Errorf("unknown column: %v", err)
 	}
+	// A last record with no newline is written as it is, newline added, and no byte after it.
+	nonl := writeFile(t, filepath.Join(t.TempDir(), "nonl.csv"), []byte("a,b\n1,x\n5,\"y\""))
+	out.Reset()
+	if r, err := FilterFile(context.Background(), nonl, FilterOptions{Expr: `a > 2`, Out: &out}); err != nil ||
+		r.Matched != 1 || out.String() != "a,b\n5,\"y\"\n" {
+		t.Fatalf("no final newline: %v %+v %q", err, r, out.String())
+	}
 	jl := writeFile(t, filepath.Join(t.TempDir(), "f.jsonl"), []byte("{\"a\":1,\"s\":\"x\"}\n{\"a\":5}\n{\"a\":7,\"s\":\"y\"}\n"))
 	out.Reset()
 	r, err = FilterFile(context.Background(), jl, FilterOptions{Expr: `a > 2`, Out: &out})

@@ -203,7 +203,7 @@ func (p *Page) onPoll(msg pollMsg) tea.Cmd {
 		p.resolveWanted = false
 		cmds = append(cmds, p.startPoll(true))
 	}
-	if p.anyLive() && !p.ticking {
+	if p.anyLive() && !p.ticking && p.ctx.Refresh >= 0 { // a negative Refresh turns refreshing off
 		p.ticking = true
 		p.tickGen++
 		cmds = append(cmds, p.tick(tickEvery(p.ctx.Refresh), p.tickGen))
