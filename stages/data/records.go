@@ -157,7 +157,9 @@ func (b *RecordBatch) Each(fn func(line int64, fields [][]byte) error) error {
 type ValueParser struct{ dp dateParser }
 
 // NewValueParser returns a parser for a column whose slashed dates are day-first or not.
-func NewValueParser(dayFirst bool) *ValueParser { return &ValueParser{dp: dateParser{dayFirst: dayFirst}} }
+func NewValueParser(dayFirst bool) *ValueParser {
+	return &ValueParser{dp: dateParser{dayFirst: dayFirst}}
+}
 
 // Parse returns the kind of b and, for numbers, booleans (1 or 0) and dates (Unix seconds, UTC),
 // its value.
