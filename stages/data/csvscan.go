@@ -21,6 +21,10 @@ type csvScanner struct {
 	recStart int // offset of the last record returned (its raw text is data[recStart:pos])
 }
 
+// raw is the text of the record next last returned, as it is in the data: quotes and line ending
+// kept (a last record may have no line ending).
+func (s *csvScanner) raw() []byte { return s.data[s.recStart:s.pos] }
+
 type span struct {
 	start, end int
 	quoted     bool // the bytes are in scratch, unquoted
@@ -37,6 +41,27 @@ func newCSVScanner(data []byte, delim byte, firstLine int64) *csvScanner {
 	return &csvScanner{data: data, delim: delim, line: firstLine}
 }
 
+// eachRecord calls fn with every data record of a CSV chunk — the file's header row, at the start
+// of its first chunk, passed over — with its fields (valid during the call) and the line it starts
+// on; s.raw() is its text. It stops at a malformed record or at fn's first error.
+func eachRecord(c chunk, dl *dialect, fn func(s *csvScanner, fields [][]byte, line int64) error) error {
+	s := newCSVScanner(c.data, dl.delim, c.firstLine)
+	skip := c.index == 0 && dl.header
+	for {
+		fields, line, ok, err := s.next()
+		if err != nil || !ok {
+			return err
+		}
+		if skip {
+			skip = false
+			continue
+		}
+		if err := fn(s, fields, line); err != nil {
+			return err
+		}
+	}
+}
+
 // next returns the next record's fields (valid until the next call) and the line it starts on;
 // ok is false at the end of the chunk. Blank lines are skipped. The common record (no quote
 // character) is split in one byte loop that stops at the delimiter, the newline or a quote; a
@@ -50,9 +75,6 @@ func (s *csvScanner) next() (fields [][]byte, line int64, ok bool, err error) {
 		i := s.pos
 		if d[i] == '\n' || (d[i] == '\r' && i+1 < len(d) && d[i+1] == '\n') {
 			s.pos += 1 + int(d[i]&1) // '\r' is odd, '\n' is even: skip one or two bytes
-			if d[i] == '\r' {
-				s.pos = i + 2
-			}
 			s.line++
 			continue
 		}
@@ -78,7 +100,7 @@ func (s *csvScanner) next() (fields [][]byte, line int64, ok bool, err error) {
 			end--
 		}
 		s.fields = append(s.fields, d[start:end])
-		s.pos = i + 1
+		s.pos = min(i+1, len(d)) // a last record with no line ending ends at the data's end
 		s.line++
 		return s.fields, line, true, nil
 	}

@@ -47,7 +47,7 @@ func FilterFile(ctx context.Context, path string, o FilterOptions) (*FilterResul
 	if err != nil {
 		return nil, err
 	}
-	dl, head := in.dl, in.head
+	dl := in.dl
 	env := map[string]any{}
 	if dl != nil {
 		for _, name := range dl.names {
@@ -65,17 +65,9 @@ func FilterFile(ctx context.Context, path string, o FilterOptions) (*FilterResul
 			return nil, fmt.Errorf("filter %q: %s has no column %q (columns: %s)", o.Expr, path, name, strings.Join(dl.names, ", "))
 		}
 	}
-	if o.Out != nil && dl != nil && dl.header {
-		end := recordBoundary(head)
-		if end < 0 {
-			end = len(head)
-		}
-		s := newCSVScanner(head[:end], dl.delim, 1)
-		if _, _, ok, _ := s.next(); ok {
-			o.Out.Write(head[s.recStart:min(s.pos, end)]) // pos is one past the data after a record with no newline
-			if s.pos == len(head[:end]) && (s.pos == 0 || head[s.pos-1] != '\n') {
-				o.Out.Write([]byte{'\n'})
-			}
+	if o.Out != nil {
+		if _, err := o.Out.Write(in.headerText()); err != nil {
+			return nil, fmt.Errorf("filter %s: %w", path, err)
 		}
 	}
 	nw := o.Workers
@@ -114,20 +106,7 @@ func FilterFile(ctx context.Context, path string, o FilterOptions) (*FilterResul
 			}
 		}
 		if dl != nil {
-			s := newCSVScanner(c.data, dl.delim, c.firstLine)
-			skip := c.index == 0 && dl.header
-			for {
-				fields, line, ok, err := s.next()
-				if err != nil {
-					return err
-				}
-				if !ok {
-					break
-				}
-				if skip {
-					skip = false
-					continue
-				}
+			err := eachRecord(c, dl, func(s *csvScanner, fields [][]byte, line int64) error {
 				for i, name := range dl.names {
 					var v any
 					if i < len(fields) {
@@ -135,7 +114,11 @@ func FilterFile(ctx context.Context, path string, o FilterOptions) (*FilterResul
 					}
 					st.env[name] = v
 				}
-				eval(line, c.data[s.recStart:min(s.pos, len(c.data))]) // pos is one past the data after a last record with no newline
+				eval(line, s.raw())
+				return nil
+			})
+			if err != nil {
+				return err
 			}
 		} else {
 			eachLine(c.data, c.firstLine, func(line int64, ln []byte) {

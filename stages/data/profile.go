@@ -195,21 +195,8 @@ func profileText(ctx context.Context, src *source, opts Options) (*worker, int64
 
 // csvChunk counts every record of one chunk.
 func (w *worker) csvChunk(c chunk, dl *dialect) error {
-	s := newCSVScanner(c.data, dl.delim, c.firstLine)
 	ncols := len(w.cols)
-	skipHeader := c.index == 0 && dl.header
-	for {
-		fields, line, ok, err := s.next()
-		if err != nil {
-			return err
-		}
-		if !ok {
-			return nil
-		}
-		if skipHeader {
-			skipHeader = false
-			continue
-		}
+	return eachRecord(c, dl, func(_ *csvScanner, fields [][]byte, line int64) error {
 		w.rows++
 		if len(fields) != ncols {
 			w.warn(Warning{Line: line, Message: fmt.Sprintf("row has %d fields, the header has %d (missing ones count as null, extra ones are ignored)", len(fields), ncols)})
@@ -228,5 +215,6 @@ func (w *worker) csvChunk(c chunk, dl *dialect) error {
 		if w.corr != nil {
 			w.corr.row()
 		}
-	}
+		return nil
+	})
 }

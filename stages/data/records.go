@@ -98,20 +98,7 @@ func (b *RecordBatch) Each(fn func(line int64, fields [][]byte) error) error {
 	rs := b.rs
 	out := make([][]byte, len(rs.columns))
 	if dl := rs.in.dl; dl != nil {
-		s := newCSVScanner(b.c.data, dl.delim, b.c.firstLine)
-		skip := b.c.index == 0 && dl.header
-		for {
-			fields, line, ok, err := s.next()
-			if err != nil {
-				return err
-			}
-			if !ok {
-				return nil
-			}
-			if skip {
-				skip = false
-				continue
-			}
+		return eachRecord(b.c, dl, func(_ *csvScanner, fields [][]byte, line int64) error {
 			for i := range out {
 				out[i] = nil
 				if i < len(fields) {
@@ -121,10 +108,8 @@ func (b *RecordBatch) Each(fn func(line int64, fields [][]byte) error) error {
 					}
 				}
 			}
-			if err := fn(line, out); err != nil {
-				return err
-			}
-		}
+			return fn(line, out)
+		})
 	}
 	var js objScanner
 	var ferr error

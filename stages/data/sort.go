@@ -112,7 +112,7 @@ func SortFile(ctx context.Context, path string, o SortOptions) (*SortResult, err
 		for i, sc := range sorted {
 			srcs[i] = &chunkCursor{sc: sc}
 		}
-		bw.Write(sortHeader(in))
+		bw.Write(in.headerText())
 		if err := merge(ctx, srcs, emit); err != nil {
 			return nil, sortOutErr(err)
 		}
@@ -164,7 +164,7 @@ func SortFile(ctx context.Context, path string, o SortOptions) (*SortResult, err
 		return nil, fmt.Errorf("sort %s: the file changed while it was being sorted (%d rows, then %d)", path, g.rows, rows)
 	}
 	res.Runs, res.Spilled = len(sp.runs), sp.spilled
-	bw.Write(sortHeader(in))
+	bw.Write(in.headerText())
 	if err := sp.mergeRuns(emit); err != nil {
 		return nil, sortOutErr(err)
 	}
@@ -227,26 +227,6 @@ func sortColumns(path string, dl *dialect, keys []SortKey) ([]*sortColumn, error
 		cols[j] = c
 	}
 	return cols, nil
-}
-
-// sortHeader is the header record's text as read (ending in a newline), or nil when there is none.
-func sortHeader(in *textInput) []byte {
-	if in.dl == nil || !in.dl.header {
-		return nil
-	}
-	end := recordBoundary(in.head)
-	if end < 0 {
-		end = len(in.head)
-	}
-	s := newCSVScanner(in.head[:end], in.dl.delim, 1)
-	if _, _, ok, _ := s.next(); !ok {
-		return nil
-	}
-	h := bytes.Clone(in.head[s.recStart:s.pos])
-	if !bytes.HasSuffix(h, []byte{'\n'}) {
-		h = append(h, '\n')
-	}
-	return h
 }
 
 // gathered is what the first pass learns: per key column the kinds of its values, the row count,

@@ -36,20 +36,7 @@ func (r *keyReader) each(c chunk, fn func(off int, raw []byte, vals []keyValue))
 	if r.dl == nil {
 		return r.eachJSON(c, fn)
 	}
-	s := newCSVScanner(c.data, r.dl.delim, c.firstLine)
-	skip := c.index == 0 && r.dl.header
-	for {
-		fields, _, ok, err := s.next()
-		if err != nil {
-			return err
-		}
-		if !ok {
-			return nil
-		}
-		if skip {
-			skip = false
-			continue
-		}
+	return eachRecord(c, r.dl, func(s *csvScanner, fields [][]byte, _ int64) error {
 		for j, col := range r.cols {
 			var b []byte
 			if col.field < len(fields) {
@@ -64,9 +51,9 @@ func (r *keyReader) each(c chunk, fn func(off int, raw []byte, vals []keyValue))
 			}
 			r.vals[j] = v
 		}
-		// At the end of the data a record without a line ending leaves pos one past it.
-		fn(s.recStart, c.data[s.recStart:min(s.pos, len(c.data))], r.vals)
-	}
+		fn(s.recStart, s.raw(), r.vals)
+		return nil
+	})
 }
 
 // eachJSON is each for JSON Lines: one object a line; a key a record lacks is null. A string that

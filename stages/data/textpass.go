@@ -134,3 +134,25 @@ func lastNewline(b []byte) int {
 	}
 	return i + 1
 }
+
+// headerText is the header record's text as read, ending in a newline; nil when the input has no
+// header row (JSON Lines, or a CSV whose first row is data). Outputs that keep the file's
+// records (filter, sort) start with it.
+func (in *textInput) headerText() []byte {
+	if in.dl == nil || !in.dl.header {
+		return nil
+	}
+	end := recordBoundary(in.head)
+	if end < 0 {
+		end = len(in.head)
+	}
+	s := newCSVScanner(in.head[:end], in.dl.delim, 1)
+	if _, _, ok, _ := s.next(); !ok {
+		return nil
+	}
+	h := bytes.Clone(s.raw())
+	if !bytes.HasSuffix(h, []byte{'\n'}) {
+		h = append(h, '\n')
+	}
+	return h
+}

@@ -58,10 +58,9 @@ type viewer struct {
 	// the top row.
 	sel int
 
-	searching bool
-	query     string
-	matches   []int
-	status    string // a one-line message: "no match", "3/12"
+	search  widget.LineInput // the / prompt; its text is the query (also once accepted)
+	matches []int
+	status  string // a one-line message: "no match", "3/12"
 
 	hl *highlighter // syntax tokens of the lines drawn so far
 
@@ -87,7 +86,7 @@ func (v *viewer) layout() {
 // bodyHeight is the number of diff rows on screen.
 func (v *viewer) bodyHeight() int {
 	h := v.height - 1 // title line
-	if v.searching || v.status != "" {
+	if v.search.Active || v.status != "" {
 		h--
 	}
 	return max(1, h)
@@ -127,35 +126,23 @@ func (v *viewer) next(rows []int, forward bool) (int, bool) {
 }
 
 // capturing reports whether typed keys go to the search bar.
-func (v *viewer) capturing() bool { return v.searching }
+func (v *viewer) capturing() bool { return v.search.Active }
 
 // key handles one key press; it returns false for esc outside a search (the page closes the
 // viewer).
 func (v *viewer) key(msg tea.KeyPressMsg) bool {
-	k := msg.String()
-	if v.searching {
-		switch k {
-		case "enter":
-			v.searching = false
+	if v.search.Active {
+		switch v.search.Key(msg) {
+		case widget.InputAccepted:
 			v.findMatches()
 			v.gotoMatch(true)
-		case "esc":
-			v.searching, v.query = false, ""
+		case widget.InputCancelled:
+			v.search.Text = ""
 			v.findMatches()
-		case "backspace":
-			if r := []rune(v.query); len(r) > 0 {
-				v.query = string(r[:len(r)-1])
-			}
-		default:
-			if len([]rune(k)) == 1 || k == "space" {
-				if k == "space" {
-					k = " "
-				}
-				v.query += k
-			}
 		}
 		return true
 	}
+	k := msg.String()
 	v.status = ""
 	page := v.bodyHeight()
 	if top, ok := v.keys.Move(k, v.scroll, len(v.rows), page); ok {
@@ -182,7 +169,7 @@ func (v *viewer) key(msg tea.KeyPressMsg) bool {
 		v.fold = !v.fold
 		v.layout()
 	case is(v.keys.Search):
-		v.searching, v.query = true, ""
+		v.search = widget.LineInput{Active: true}
 	case is(v.keys.NextMatch), is(v.keys.PrevMatch):
 		v.gotoMatch(is(v.keys.NextMatch))
 	}
@@ -192,10 +179,10 @@ func (v *viewer) key(msg tea.KeyPressMsg) bool {
 // findMatches lists the rows whose text contains the query (case-insensitive).
 func (v *viewer) findMatches() {
 	v.matches = nil
-	if v.query == "" {
+	if v.search.Text == "" {
 		return
 	}
-	q := strings.ToLower(v.query)
+	q := strings.ToLower(v.search.Text)
 	for i, r := range v.rows {
 		if strings.Contains(strings.ToLower(searchText(r)), q) {
 			v.matches = append(v.matches, i)
@@ -205,11 +192,11 @@ func (v *viewer) findMatches() {
 
 // gotoMatch moves to the next (or previous) match, wrapping around.
 func (v *viewer) gotoMatch(forward bool) {
-	if v.query == "" {
+	if v.search.Text == "" {
 		return
 	}
 	if len(v.matches) == 0 {
-		v.status = fmt.Sprintf("no match for %q", v.query)
+		v.status = fmt.Sprintf("no match for %q", v.search.Text)
 		return
 	}
 	r, ok := v.next(v.matches, forward)
@@ -220,7 +207,7 @@ func (v *viewer) gotoMatch(forward bool) {
 		}
 	}
 	v.jump(r)
-	v.status = fmt.Sprintf("%q: match %d of %d", v.query, sort.SearchInts(v.matches, r)+1, len(v.matches))
+	v.status = fmt.Sprintf("%q: match %d of %d", v.search.Text, sort.SearchInts(v.matches, r)+1, len(v.matches))
 }
 
 // searchText is what search looks in.
@@ -291,8 +278,8 @@ func (v *viewer) view(st *themes.Styles) string {
 		lines = append(lines, b.String())
 	}
 	switch {
-	case v.searching:
-		lines = append(lines, widget.Fit(st.Accent.Render("/")+v.query+"▏", w))
+	case v.search.Active:
+		lines = append(lines, widget.Fit(st.Accent.Render("/")+v.search.Text+"▏", w))
 	case v.status != "":
 		lines = append(lines, widget.Fit(st.Muted.Render(v.status), w))
 	}

@@ -11,6 +11,7 @@ import (
 	"github.com/mlwb/mlwb/stages/project"
 	runsengine "github.com/mlwb/mlwb/stages/runs"
 	"github.com/mlwb/mlwb/store"
+	"github.com/mlwb/mlwb/ui/widget"
 )
 
 // formKind is what a one-line form on the Runs page does with its text.
@@ -26,7 +27,7 @@ const (
 type form struct {
 	kind formKind
 	run  *store.Run // the run tagged, noted or rerun; nil for a new run
-	in   lineInput
+	in   widget.LineInput
 }
 
 func (f *form) prompt() string {
@@ -64,7 +65,7 @@ func (p *Page) launchForm(r *store.Run) {
 			words = append(words, k+"="+quoteWord(fmt.Sprint(cfg.Train.Params[k])))
 		}
 	}
-	p.form = &form{kind: formLaunch, run: r, in: lineInput{active: true, text: strings.Join(words, " ")}}
+	p.form = &form{kind: formLaunch, run: r, in: widget.LineInput{Active: true, Text: strings.Join(words, " ")}}
 }
 
 // quoteWord quotes a value with spaces or quotes so SplitWords gives it back whole.
@@ -77,7 +78,7 @@ func quoteWord(v string) string {
 
 // submitForm acts on a form's text in the background.
 func (p *Page) submitForm(f *form) tea.Cmd {
-	words, err := project.SplitWords(f.in.text)
+	words, err := project.SplitWords(f.in.Text)
 	if err != nil {
 		p.notice = err.Error()
 		return nil
@@ -85,7 +86,7 @@ func (p *Page) submitForm(f *form) tea.Cmd {
 	st := p.ctx.Store
 	switch f.kind {
 	case formNote:
-		id, text := f.run.ID, strings.TrimSpace(f.in.text)
+		id, text := f.run.ID, strings.TrimSpace(f.in.Text)
 		return func() tea.Msg {
 			if err := st.SetNote(context.Background(), id, text); err != nil {
 				return formDoneMsg{err.Error()}

@@ -34,7 +34,7 @@ type logView struct {
 	follow bool // stay at the end as lines arrive
 	top    int
 
-	search  lineInput
+	search  widget.LineInput
 	query   string
 	matches []int // indexes of lines matching query
 	match   int   // current match
@@ -144,14 +144,14 @@ func (l *logView) help() []key.Binding {
 
 // key handles a key press; it reports whether the viewer closes.
 func (l *logView) key(msg tea.KeyPressMsg, h int) bool {
-	if l.search.active {
-		switch l.search.key(msg) {
-		case inputAccepted:
-			l.query = l.search.text
+	if l.search.Active {
+		switch l.search.Key(msg) {
+		case widget.InputAccepted:
+			l.query = l.search.Text
 			l.findAll()
 			l.jump(0)
-		case inputCancelled:
-			l.search.text = l.query
+		case widget.InputCancelled:
+			l.search.Text = l.query
 		}
 		return false
 	}
@@ -160,7 +160,7 @@ func (l *logView) key(msg tea.KeyPressMsg, h int) bool {
 	case "esc":
 		return true
 	case "/":
-		l.search = lineInput{active: true, text: l.query}
+		l.search = widget.LineInput{Active: true, Text: l.query}
 	case "n":
 		l.jump(1)
 	case "N":
@@ -245,8 +245,8 @@ func (l *logView) view(st *themes.Styles, w, h int) string {
 }
 
 func (l *logView) status(st *themes.Styles, w int) string {
-	if l.search.active {
-		return widget.Fit(st.Title.Render("search: ")+l.search.text+"█"+st.Muted.Render("  enter find · esc cancel"), w)
+	if l.search.Active {
+		return widget.Fit(st.Title.Render("search: ")+l.search.Text+"█"+st.Muted.Render("  enter find · esc cancel"), w)
 	}
 	if l.err != nil {
 		return widget.Fit(st.Error.Render(fmt.Sprintf("log of run %d: %v", l.run.ID, l.err)), w)

@@ -76,14 +76,14 @@ type Page struct {
 	err     error
 	gen     int // load generation: a stale load's result is dropped
 
-	filterIn   lineInput      // the / prompt while it is open
-	filterText string         // the filter in force ("" none)
-	filters    []store.Filter // filterText parsed
-	notice     string         // a one-line message over the table (a filter error, a stop)
-	confirm    *store.Run     // the run a stop awaits confirmation for
-	runView    *detailView    // the open run detail, nil on the table
-	logv       *logView       // the open log viewer, nil otherwise
-	form       *form          // the one-line form open over the table, nil otherwise
+	filterIn   widget.LineInput // the / prompt while it is open
+	filterText string           // the filter in force ("" none)
+	filters    []store.Filter   // filterText parsed
+	notice     string           // a one-line message over the table (a filter error, a stop)
+	confirm    *store.Run       // the run a stop awaits confirmation for
+	runView    *detailView      // the open run detail, nil on the table
+	logv       *logView         // the open log viewer, nil otherwise
+	form       *form            // the one-line form open over the table, nil otherwise
 }
 
 // New returns the Runs page.
@@ -96,7 +96,7 @@ func (p *Page) Title() string { return "Runs" }
 
 // Capturing implements common.Page: typing a filter or a log search, letters are text.
 func (p *Page) Capturing() bool {
-	return p.filterIn.active || p.confirm != nil || p.form != nil || (p.logv != nil && p.logv.search.active)
+	return p.filterIn.Active || p.confirm != nil || p.form != nil || (p.logv != nil && p.logv.search.Active)
 }
 
 // ShortHelp implements help.KeyMap.
@@ -129,7 +129,7 @@ func (p *Page) listRows() int {
 
 // barHeight is the line over the table for the filter prompt or a notice.
 func (p *Page) barHeight() int {
-	if p.filterIn.active || p.filterText != "" || p.notice != "" || p.confirm != nil || p.form != nil {
+	if p.filterIn.Active || p.filterText != "" || p.notice != "" || p.confirm != nil || p.form != nil {
 		return 1
 	}
 	return 0
@@ -279,20 +279,20 @@ func (p *Page) onOverlayKey(msg tea.KeyPressMsg) (tea.Cmd, bool) {
 		}, true
 	case p.form != nil:
 		f := p.form
-		switch f.in.key(msg) {
-		case inputAccepted:
+		switch f.in.Key(msg) {
+		case widget.InputAccepted:
 			p.form = nil
 			return p.submitForm(f), true
-		case inputCancelled:
+		case widget.InputCancelled:
 			p.form = nil
 		}
 		return nil, true
-	case p.filterIn.active:
-		switch p.filterIn.key(msg) {
-		case inputAccepted:
-			return p.applyFilter(p.filterIn.text), true
-		case inputCancelled:
-			p.filterIn.text = p.filterText
+	case p.filterIn.Active:
+		switch p.filterIn.Key(msg) {
+		case widget.InputAccepted:
+			return p.applyFilter(p.filterIn.Text), true
+		case widget.InputCancelled:
+			p.filterIn.Text = p.filterText
 		}
 		return nil, true
 	case p.logv != nil:
@@ -325,7 +325,7 @@ func (p *Page) applyFilter(text string) tea.Cmd {
 		fs, err := mlflow.RunFilters(text)
 		if err != nil {
 			p.notice = "filter: " + err.Error()
-			p.filterIn.text = text
+			p.filterIn.Text = text
 			return nil
 		}
 		p.filterText, p.filters, p.notice = text, fs, ""
@@ -397,7 +397,7 @@ func (p *Page) onKey(msg tea.KeyPressMsg) tea.Cmd {
 		p.cursor = 0
 		return p.load()
 	case key.Matches(msg, p.keys.Filter):
-		p.filterIn = lineInput{active: true, text: p.filterText}
+		p.filterIn = widget.LineInput{Active: true, Text: p.filterText}
 	case msg.String() == "esc" && p.filterText != "":
 		return p.applyFilter("")
 	case key.Matches(msg, p.keys.Open):
@@ -417,11 +417,11 @@ func (p *Page) onKey(msg tea.KeyPressMsg) tea.Cmd {
 		p.launchForm(nil)
 	case key.Matches(msg, p.keys.Tag):
 		if r := p.selected(); r != nil {
-			p.form = &form{kind: formTag, run: r, in: lineInput{active: true}}
+			p.form = &form{kind: formTag, run: r, in: widget.LineInput{Active: true}}
 		}
 	case key.Matches(msg, p.keys.Note):
 		if r := p.selected(); r != nil {
-			p.form = &form{kind: formNote, run: r, in: lineInput{active: true, text: r.Note}}
+			p.form = &form{kind: formNote, run: r, in: widget.LineInput{Active: true, Text: r.Note}}
 		}
 	}
 	return nil
@@ -493,7 +493,7 @@ func (p *Page) View() string {
 	if p.err != nil {
 		return widget.Lines(st.Error.Render("cannot read runs: "+p.err.Error()), p.width, p.height)
 	}
-	if p.total == 0 && !p.loading && p.filterText == "" && !p.filterIn.active && p.filter == 0 {
+	if p.total == 0 && !p.loading && p.filterText == "" && !p.filterIn.Active && p.filter == 0 {
 		msg := st.Muted.Render("No runs yet. Start one with `mlwb run -- python train.py`, or try `mlwb demo`.")
 		return widget.Lines(msg, p.width, p.height)
 	}
@@ -535,9 +535,9 @@ func (p *Page) bar() string {
 	case p.confirm != nil:
 		return widget.Fit(st.Bad.Render(fmt.Sprintf("stop run %d %s? y to stop, any other key to keep it", p.confirm.ID, p.confirm.Name)), p.width)
 	case p.form != nil:
-		return widget.Fit(st.Title.Render(p.form.prompt())+p.form.in.text+"█"+st.Muted.Render("  enter ok · esc cancel"), p.width)
-	case p.filterIn.active:
-		return widget.Fit(st.Title.Render("filter: ")+p.filterIn.text+"█"+st.Muted.Render("  enter apply · esc cancel"), p.width)
+		return widget.Fit(st.Title.Render(p.form.prompt())+p.form.in.Text+"█"+st.Muted.Render("  enter ok · esc cancel"), p.width)
+	case p.filterIn.Active:
+		return widget.Fit(st.Title.Render("filter: ")+p.filterIn.Text+"█"+st.Muted.Render("  enter apply · esc cancel"), p.width)
 	case p.notice != "":
 		return widget.Fit(st.Muted.Render(p.notice), p.width)
 	}

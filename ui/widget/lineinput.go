@@ -6,9 +6,8 @@ import (
 	tea "charm.land/bubbletea/v2"
 )
 
-// LineInput is a one-line text prompt (a filter bar): typed text, backspace, ctrl+u to clear;
-// enter accepts and esc cancels, both reported to the caller. (The same behaviour as the Runs
-// page's prompt, exported here so other pages need not copy it.)
+// LineInput is a one-line text prompt (a filter bar, a search, a form field): typed text,
+// backspace, ctrl+u to clear; enter accepts and esc cancels, both reported to the caller.
 type LineInput struct {
 	Active bool
 	Text   string
