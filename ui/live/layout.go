@@ -27,7 +27,7 @@ func (p *Page) relayout() {
 		return
 	}
 	avail := h - 2 // header and alerts strip
-	if p.filtering {
+	if p.filter.Active {
 		avail--
 	}
 	if n := len(p.sysRows()); n > 0 {

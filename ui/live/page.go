@@ -59,8 +59,7 @@ type Page struct {
 	cursorOn bool
 	cursor   float64 // 0…1 across the x range
 
-	filter    widget.LineInput // the / prompt; its text filters the keys (also once closed)
-	filtering bool
+	filter widget.LineInput // the / prompt; its text filters the keys (also once closed)
 
 	checker   *engine.Checker // the project's alert rules, checked every engine.CheckEvery
 	lastCheck time.Time
@@ -96,11 +95,11 @@ func New(ctx *common.Context) *Page {
 func (p *Page) Title() string { return "Live" }
 
 // Capturing implements common.Page: the filter bar takes typed letters.
-func (p *Page) Capturing() bool { return p.filtering }
+func (p *Page) Capturing() bool { return p.filter.Active }
 
 // ShortHelp implements help.KeyMap.
 func (p *Page) ShortHelp() []key.Binding {
-	if p.filtering {
+	if p.filter.Active {
 		return []key.Binding{key.NewBinding(key.WithKeys("enter"), key.WithHelp("enter", "apply")),
 			key.NewBinding(key.WithKeys("esc"), key.WithHelp("esc", "clear"))}
 	}
@@ -327,21 +326,20 @@ func (p *Page) applyFilter() {
 // onKey applies a key press.
 func (p *Page) onKey(msg tea.KeyPressMsg) tea.Cmd {
 	p.dirty = true
-	if p.filtering {
+	if p.filter.Active {
 		switch p.filter.Key(msg) {
 		case widget.InputCancelled:
 			p.filter.Text = ""
 		case widget.InputEdited:
 			p.scroll = 0
 		}
-		p.filtering = p.filter.Active
 		p.applyFilter()
 		return nil
 	}
 	k := p.keys
 	switch {
 	case key.Matches(msg, k.Filter):
-		p.filtering, p.filter.Active = true, true
+		p.filter.Active = true
 		p.relayout()
 	case key.Matches(msg, k.CursorOff):
 		if p.cursorOn {
@@ -444,7 +442,7 @@ func (p *Page) render() string {
 	if p.lay.sysH > 0 {
 		out = append(out, p.sysPane(w, p.lay.sysH))
 	}
-	if p.filtering {
+	if p.filter.Active {
 		out = append(out, p.filter.View(p.ctx.Styles.Accent.Render("/ "), w))
 	}
 	return widget.Lines(strings.Join(out, "\n"), w, h)

@@ -33,7 +33,7 @@ func (p *Page) header(w int) string {
 	if n := zooms[p.mode][p.zoom]; n > 0 {
 		right = append(right, zoomLabel(p.mode, n))
 	}
-	if f := p.filter.Text; f != "" && !p.filtering {
+	if f := p.filter.Text; f != "" && !p.filter.Active {
 		right = append(right, fmt.Sprintf("filter %q", f))
 	}
 	if n := len(p.shown); n > 0 {
