@@ -76,12 +76,30 @@ func (c *Checker) Check(ctx context.Context, now time.Time) ([]store.Alert, erro
 	if err != nil {
 		return nil, fmt.Errorf("alerts: %w", err)
 	}
+	// Write only what changed: most checks find every rule as it was, and each raise or clear is a
+	// write transaction (a thousand failed runs would be a thousand of them every check).
+	type runRule struct {
+		run  int64
+		rule string
+	}
+	active := map[runRule]bool{}
+	if len(ids) > 0 {
+		as, err := c.s.Alerts(ctx, ids, true)
+		if err != nil {
+			return nil, fmt.Errorf("alerts: %w", err)
+		}
+		for _, a := range as {
+			active[runRule{a.RunID, a.Rule}] = true
+		}
+	}
 	var raised []store.Alert
 	apply := func(run int64, fs []finding) error {
 		for _, f := range fs {
-			if !f.holds {
-				if err := c.s.ClearAlert(ctx, run, f.rule); err != nil {
-					return err
+			if was := active[runRule{run, f.rule}]; !f.holds || was {
+				if !f.holds && was {
+					if err := c.s.ClearAlert(ctx, run, f.rule); err != nil {
+						return err
+					}
 				}
 				continue
 			}
