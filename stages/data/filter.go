@@ -6,7 +6,6 @@ import (
 	"fmt"
 	"io"
 	"strings"
-	"sync"
 
 	"github.com/expr-lang/expr"
 	"github.com/expr-lang/expr/ast"
@@ -84,8 +83,26 @@ func FilterFile(ctx context.Context, path string, o FilterOptions) (*FilterResul
 	for i := range states {
 		states[i].env = map[string]any{}
 	}
-	out := &orderedParts{w: o.Out, res: &FilterResult{}}
+	res := &FilterResult{}
+	// Parts come in file order, so the first part with an error holds the file's first error.
+	out := NewOrdered(2*nw+2, func(p filterPart) error {
+		res.Rows += p.rows
+		res.Matched += p.hit
+		res.Errors += p.errs
+		if p.errs > 0 && res.FirstError == "" {
+			res.FirstError = p.firstErr
+		}
+		if o.Out != nil && len(p.out) > 0 {
+			if _, err := o.Out.Write(p.out); err != nil {
+				return fmt.Errorf("filter output: %w", err)
+			}
+		}
+		return nil
+	})
 	err = in.run(ctx, nw, func(i int, c chunk) error {
+		if err := out.Wait(ctx, c.index); err != nil {
+			return err
+		}
 		st := &states[i]
 		var p filterPart
 		eval := func(line int64, raw []byte) {
@@ -118,6 +135,7 @@ func FilterFile(ctx context.Context, path string, o FilterOptions) (*FilterResul
 				return nil
 			})
 			if err != nil {
+				out.Stop(err) // workers waiting on this chunk's turn must not wait for ever
 				return err
 			}
 		} else {
@@ -135,12 +153,12 @@ func FilterFile(ctx context.Context, path string, o FilterOptions) (*FilterResul
 				eval(line, ln)
 			})
 		}
-		return out.add(c.index, p)
+		return out.Put(c.index, p)
 	})
 	if err != nil {
 		return nil, err
 	}
-	return out.res, nil
+	return res, nil
 }
 
 // filterPart is what one chunk of a filter found.
@@ -148,53 +166,14 @@ type filterPart struct {
 	out             []byte
 	rows, hit, errs int64
 	firstErr        string
-	firstErrLine    int64
 }
 
 // fail counts a row the expression could not be evaluated on, keeping the first message.
 func (p *filterPart) fail(line int64, msg string) {
 	if p.errs == 0 {
-		p.firstErr, p.firstErrLine = fmt.Sprintf("line %d: %s", line, msg), line
+		p.firstErr = fmt.Sprintf("line %d: %s", line, msg)
 	}
 	p.errs++
-}
-
-// orderedParts writes the chunks' matches in file order as they finish, and sums their counts.
-type orderedParts struct {
-	mu           sync.Mutex
-	w            io.Writer
-	res          *FilterResult
-	done         map[int]filterPart
-	next         int
-	firstErrLine int64
-}
-
-func (o *orderedParts) add(index int, p filterPart) error {
-	o.mu.Lock()
-	defer o.mu.Unlock()
-	if o.done == nil {
-		o.done = map[int]filterPart{}
-	}
-	o.done[index] = p
-	for {
-		p, ok := o.done[o.next]
-		if !ok {
-			return nil
-		}
-		delete(o.done, o.next)
-		o.next++
-		o.res.Rows += p.rows
-		o.res.Matched += p.hit
-		o.res.Errors += p.errs
-		if p.errs > 0 && (o.firstErrLine == 0 || p.firstErrLine < o.firstErrLine) {
-			o.firstErrLine, o.res.FirstError = p.firstErrLine, p.firstErr
-		}
-		if o.w != nil && len(p.out) > 0 {
-			if _, err := o.w.Write(p.out); err != nil {
-				return fmt.Errorf("filter output: %w", err)
-			}
-		}
-	}
 }
 
 // typedValue types one CSV value for an expression.

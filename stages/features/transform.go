@@ -81,10 +81,17 @@ func (pl *Plan) stream(ctx context.Context, in string, s sink, workers int, limi
 	for i := range states {
 		states[i] = pl.newRowState(rs.DayFirst)
 	}
-	ord := newOrderer(s, 2*workers+2)
+	var rows int64 // rows written
+	ord := data.NewOrdered(2*workers+2, func(b *batchOut) error {
+		rows += b.rows
+		if err := s.write(b); err != nil {
+			return fmt.Errorf("write output: %w", err)
+		}
+		return nil
+	})
 	var seen int64 // rows handed to the sink, for limit (one worker then)
 	err = rs.Run(ctx, workers, func(wk int, b *data.RecordBatch) error {
-		if err := ord.wait(ctx, b.Index); err != nil {
+		if err := ord.Wait(ctx, b.Index); err != nil {
 			return err
 		}
 		bo := &batchOut{}
@@ -101,10 +108,10 @@ func (pl *Plan) stream(ctx context.Context, in string, s sink, workers int, limi
 			return s.encode(bo, line, cells)
 		})
 		if err != nil && !errors.Is(err, errEnough) {
-			ord.stop(err)
+			ord.Stop(err)
 			return err
 		}
-		if perr := ord.put(b.Index, bo); perr != nil {
+		if perr := ord.Put(b.Index, bo); perr != nil {
 			return perr
 		}
 		return err
@@ -112,7 +119,7 @@ func (pl *Plan) stream(ctx context.Context, in string, s sink, workers int, limi
 	if err != nil && !errors.Is(err, errEnough) {
 		return nil, err
 	}
-	return &Result{Rows: ord.rows, Outputs: pl.Outputs}, nil
+	return &Result{Rows: rows, Outputs: pl.Outputs}, nil
 }
 
 func defaultWorkers() int { return max(1, runtime.GOMAXPROCS(0)) }

@@ -3,9 +3,9 @@ package live
 import (
 	"context"
 	"os"
+	"regexp"
 	"slices"
 	"strconv"
-	"strings"
 	"sync"
 	"testing"
 	"time"
@@ -55,6 +55,9 @@ func (s *frameShell) View() tea.View {
 	return t
 }
 
+// titleValue finds the last value in the loss chart's title.
+var titleValue = regexp.MustCompile(`loss\s+● (\d+)`)
+
 // countingWriter is the terminal: it counts the bytes the program writes, and when.
 type countingWriter struct {
 	mu     sync.Mutex
@@ -93,16 +96,12 @@ func BenchmarkLiveTerminalBytes(b *testing.B) {
 		added := map[int]time.Time{}
 		var latencies []time.Duration
 		onFrame := func(v string) {
-			plain := ansi.Strip(v)
-			i := strings.Index(plain, "● ")
-			if i < 0 {
+			// The chart's title, "loss  ● 1042" (the header's legend also starts with "● ").
+			m := titleValue.FindStringSubmatch(ansi.Strip(v))
+			if m == nil {
 				return
 			}
-			f := strings.Fields(plain[i+len("● "):])
-			if len(f) == 0 {
-				return
-			}
-			k, err := strconv.Atoi(f[0])
+			k, err := strconv.Atoi(m[1])
 			if err != nil {
 				return
 			}
