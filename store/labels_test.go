@@ -21,7 +21,7 @@ func TestLabelsSetUndoReopen(t *testing.T) {
 	steps := [][]LabelEdit{
 		{{Row: 0, Hash: "a", Label: "good"}},
 		{{Row: 10, Hash: "b", Label: "bad"}, {Row: 2, Hash: "c", Label: "good"}},
-		{{Row: 0, Hash: "a", Label: "bad"}}, // overwrite
+		{{Row: 0, Hash: "a", Label: "bad"}},  // overwrite
 		{{Row: 10, Label: ""}},               // remove
 		{{Row: 2, Hash: "c", Label: "good"}}, // no change: no undo step
 	}
