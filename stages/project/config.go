@@ -38,6 +38,9 @@ type Config struct {
 	Eval EvalSpec
 	// Labels is the label set for the data stage's labelling mode.
 	Labels []string
+	// LabelsLine is the line of the labels: key in mlwb.yaml (0 when there is none), so a label
+	// outside the set can be refused with the place to add it.
+	LabelsLine int
 	// Alerts are the alert rules (live.DefaultRules, with what the file's alerts section sets
 	// written over them; a zero threshold turns a rule off).
 	Alerts live.Rules

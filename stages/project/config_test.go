@@ -61,6 +61,12 @@ func TestParseFullExample(t *testing.T) {
 		Labels:  []string{"good", "bad"},
 		Alerts:  live.DefaultRules(), // no alerts section
 	}
+	// LabelsLine is the line of "labels:" in fullExample (counted from the text, not by hand).
+	for i, l := range strings.Split(fullExample, "\n") {
+		if strings.HasPrefix(l, "labels:") {
+			want.LabelsLine = i + 1
+		}
+	}
 	if !reflect.DeepEqual(c, want) {
 		t.Fatalf("got  %#v\nwant %#v", c, want)
 	}

@@ -194,6 +194,7 @@ func guessDirection(primary string) string {
 
 // checkLabels refuses empty and repeated labels.
 func checkLabels(path string, idx *nodeIndex, c *Config) error {
+	c.LabelsLine = idx.line("labels")
 	seen := map[string]int{}
 	for i, l := range c.Labels {
 		at := fmt.Sprintf("labels[%d]", i)
