@@ -1,6 +1,7 @@
 package versions
 
 import (
+	"context"
 	"errors"
 	"fmt"
 	"io"
@@ -17,6 +18,12 @@ import (
 // It walks from HEAD and compares each commit's entry for path with its first parent's, reading
 // only the trees on the way to the file.
 func FileLog(root, path string, limit int) ([]Commit, error) {
+	return FileLogContext(context.Background(), root, path, limit)
+}
+
+// FileLogContext is FileLog that stops, with ctx's error, when ctx is cancelled: the walk holds
+// the repository cache while it reads, so a view that gives up must free it at once.
+func FileLogContext(ctx context.Context, root, path string, limit int) ([]Commit, error) {
 	rel, err := repoPath(path)
 	if err != nil {
 		return nil, err
@@ -24,18 +31,22 @@ func FileLog(root, path string, limit int) ([]Commit, error) {
 	var out []Commit
 	err = withCachedRepo(root, func(repo *git.Repository) error {
 		out = out[:0]
-		return walkFile(repo, rel, func(c *object.Commit, _ *object.File) bool {
-			out = append(out, fromObject(c))
+		return walkFirstParents(ctx, repo, rel, func(c *object.Commit, changed bool, _ *object.File) bool {
+			if changed {
+				out = append(out, fromObject(c))
+			}
 			return len(out) < limit
 		})
 	})
 	return out, err
 }
 
-// walkFile calls fn for each commit (newest first, first parents) whose version of rel differs
-// from its first parent's; f is the file at that commit (nil where it was deleted). fn returns
-// false to stop.
-func walkFile(repo *git.Repository, rel string, fn func(c *object.Commit, f *object.File) bool) error {
+// walkFirstParents calls fn for each commit on HEAD's first-parent line, newest first, with
+// whether its version of rel differs from its first parent's and, where it does, the file at that
+// commit (nil where it was deleted). fn returns false to stop. Each tree is read once: a commit's
+// parent entry is the next commit's own.
+func walkFirstParents(ctx context.Context, repo *git.Repository, rel string,
+	fn func(c *object.Commit, changed bool, f *object.File) bool) error {
 	head, err := repo.Head()
 	if errors.Is(err, plumbing.ErrReferenceNotFound) {
 		return nil
@@ -47,8 +58,11 @@ func walkFile(repo *git.Repository, rel string, fn func(c *object.Commit, f *obj
 	if err != nil {
 		return fmt.Errorf("reading HEAD's commit: %w", err)
 	}
+	here := entryHash(c, rel)
 	for c != nil {
-		here := entryHash(c, rel)
+		if err := ctx.Err(); err != nil {
+			return err
+		}
 		var parent *object.Commit
 		if c.NumParents() > 0 {
 			if parent, err = c.Parent(0); err != nil {
@@ -63,13 +77,14 @@ func walkFile(repo *git.Repository, rel string, fn func(c *object.Commit, f *obj
 		if parent != nil {
 			before = entryHash(parent, rel)
 		}
+		var f *object.File
 		if here != before {
-			f, _ := c.File(rel)
-			if !fn(c, f) {
-				return nil
-			}
+			f, _ = c.File(rel)
 		}
-		c = parent
+		if !fn(c, here != before, f) {
+			return nil
+		}
+		c, here = parent, before
 	}
 	return nil
 }
@@ -104,6 +119,10 @@ type ParamVersion struct {
 	Value   string `json:"value"`
 	Old     string `json:"old"`
 	Present bool   `json:"present"`
+	// Commits are the hashes of the first-parent commits at which the key held Value, newest
+	// first: from the newer change (not included) down to Commit. The runs made at them are the
+	// runs "on" this value.
+	Commits []string `json:"commits,omitempty"`
 }
 
 // ParamHistory returns, newest first, the commits at which key (dotted for nesting: "train.lr")
@@ -111,22 +130,35 @@ type ParamVersion struct {
 // the file changed but the key did not is skipped; a file that does not parse is an error that
 // names the commit.
 func ParamHistory(root, path, key string, limit int) ([]ParamVersion, error) {
+	return ParamHistoryContext(context.Background(), root, path, key, limit)
+}
+
+// ParamHistoryContext is ParamHistory that stops, with ctx's error, when ctx is cancelled.
+func ParamHistoryContext(ctx context.Context, root, path, key string, limit int) ([]ParamVersion, error) {
 	rel, err := repoPath(path)
 	if err != nil {
 		return nil, err
 	}
-	// Collect the file's versions newest first, then compare each with the one before it.
+	// Collect the file's versions newest first, each with the commits it spans, then compare each
+	// with the one before it.
 	type version struct {
 		c       *object.Commit
 		value   string
 		present bool
+		commits []string
 	}
 	var vs []version
 	err = withCachedRepo(root, func(repo *git.Repository) error {
 		vs = vs[:0]
+		var pending []string // commits newer than the next change: they hold its version
 		var yamlErr error
-		err := walkFile(repo, rel, func(c *object.Commit, f *object.File) bool {
-			v := version{c: c}
+		err := walkFirstParents(ctx, repo, rel, func(c *object.Commit, changed bool, f *object.File) bool {
+			pending = append(pending, c.Hash.String())
+			if !changed {
+				return true
+			}
+			v := version{c: c, commits: pending}
+			pending = nil
 			if f != nil {
 				if v.value, v.present, yamlErr = yamlKey(f, key); yamlErr != nil {
 					yamlErr = fmt.Errorf("%s at %s: %w", rel, short(c.Hash.String()), yamlErr)
@@ -142,15 +174,19 @@ func ParamHistory(root, path, key string, limit int) ([]ParamVersion, error) {
 		return nil, err
 	}
 	var out []ParamVersion
+	var span []string // commits of newer versions that kept the value, carried to its change
 	for i, v := range vs {
 		var old version // the version before (older): next in the list
 		if i+1 < len(vs) {
 			old = vs[i+1]
 		}
+		span = append(span, v.commits...)
 		if v.value == old.value && v.present == old.present {
 			continue
 		}
-		out = append(out, ParamVersion{Commit: fromObject(v.c), Value: v.value, Old: old.value, Present: v.present})
+		out = append(out, ParamVersion{Commit: fromObject(v.c), Value: v.value, Old: old.value, Present: v.present,
+			Commits: span})
+		span = nil
 		if len(out) == limit {
 			break
 		}

@@ -4,9 +4,11 @@ import (
 	"bytes"
 	"context"
 	"encoding/json"
+	"errors"
 	"math"
 	"os"
 	"path/filepath"
+	"slices"
 	"strings"
 	"testing"
 	"time"
@@ -225,10 +227,10 @@ func TestParamHistoryAndFileLog(t *testing.T) {
 		return strings.TrimSpace(gitRun(t, dir, "rev-parse", "HEAD"))
 	}
 	c1 := step("train:\n  lr: 0.1\n  epochs: 5\n", "one", "Ann")
-	step("train:\n  lr: 0.1\n  epochs: 9\n", "two", "Bob") // lr unchanged
+	c2 := step("train:\n  lr: 0.1\n  epochs: 9\n", "two", "Bob") // lr unchanged
 	c3 := step("train:\n  lr: 0.03\n  epochs: 9\n", "three", "Cid")
 	writeBytes(t, dir, "other.txt", []byte("x"))
-	commitCLI(t, dir, "four: params.yaml untouched")
+	c4 := commitCLI(t, dir, "four: params.yaml untouched")
 	hist, err := ParamHistory(dir, "params.yaml", "train.lr", 10)
 	if err != nil {
 		t.Fatal(err)
@@ -236,6 +238,19 @@ func TestParamHistoryAndFileLog(t *testing.T) {
 	if len(hist) != 2 || hist[0].Commit.Hash != c3 || hist[0].Value != "0.03" || hist[0].Old != "0.1" ||
 		hist[0].Commit.Author != "Cid" || hist[1].Commit.Hash != c1 || hist[1].Value != "0.1" || hist[1].Old != "" {
 		t.Errorf("lr history: %+v", hist)
+	}
+	// The commits on each value: 0.03 from c3 to HEAD (c4), 0.1 from c1 through c2 (where the
+	// file changed but lr did not).
+	if len(hist) == 2 && (!slices.Equal(hist[0].Commits, []string{c4, c3}) || !slices.Equal(hist[1].Commits, []string{c2, c1})) {
+		t.Errorf("spans: 0.03 on %v, want [c4 c3]; 0.1 on %v, want [c2 c1]", hist[0].Commits, hist[1].Commits)
+	}
+	cancelled, cancel := context.WithCancel(context.Background())
+	cancel()
+	if _, err := ParamHistoryContext(cancelled, dir, "params.yaml", "train.lr", 10); !errors.Is(err, context.Canceled) {
+		t.Errorf("cancelled param history: %v", err)
+	}
+	if _, err := FileLogContext(cancelled, dir, "params.yaml", 10); !errors.Is(err, context.Canceled) {
+		t.Errorf("cancelled file log: %v", err)
 	}
 	log, err := FileLog(dir, "params.yaml", 10)
 	if err != nil {
