@@ -31,6 +31,10 @@ type Rules struct {
 	EndedBadly    bool          `yaml:"ended_badly"`
 	// HeartbeatStale is how old a heartbeat may be for the run to count as alive (stall rule).
 	HeartbeatStale time.Duration `yaml:"heartbeat_stale"`
+	// CheckEvery is how often the rules are checked (0: CheckEvery, ten seconds).
+	CheckEvery time.Duration `yaml:"check_every"`
+	// Bell rings the terminal bell once when the TUI sees a new alert raised.
+	Bell bool `yaml:"bell"`
 }
 
 // DefaultRules are the rules a project gets without an alerts section.
@@ -48,6 +52,14 @@ type Checker struct {
 
 // NewChecker returns a Checker of rules over s.
 func NewChecker(s *store.Store, rules Rules) *Checker { return &Checker{s: s, rules: rules} }
+
+// Every is the configured check period, CheckEvery when the rules set none.
+func (c *Checker) Every() time.Duration {
+	if c.rules.CheckEvery > 0 {
+		return c.rules.CheckEvery
+	}
+	return CheckEvery
+}
 
 // finding is one rule's verdict on one run.
 type finding struct {
@@ -68,9 +80,36 @@ func (c *Checker) Check(ctx context.Context, now time.Time) ([]store.Alert, erro
 			return nil, fmt.Errorf("alerts: %w", err)
 		}
 	}
+	return c.check(ctx, live, bad, now)
+}
+
+// CheckRun is Check for one run only (the supervisor checks its own run, so alerts are kept with
+// the run while no viewer is open): every rule while it is running or queued, the ended-badly
+// rule once it failed or was lost, nothing once it finished or was killed.
+func (c *Checker) CheckRun(ctx context.Context, runID int64, now time.Time) ([]store.Alert, error) {
+	r, err := c.s.GetRun(ctx, runID)
+	if err != nil {
+		return nil, fmt.Errorf("alerts: %w", err)
+	}
+	switch r.Status {
+	case store.StatusRunning, store.StatusQueued:
+		return c.check(ctx, []*store.Run{r}, nil, now)
+	case store.StatusFailed, store.StatusLost:
+		if c.rules.EndedBadly {
+			return c.check(ctx, nil, []*store.Run{r}, now)
+		}
+	}
+	return nil, nil
+}
+
+// check evaluates the rules for live runs and for runs that ended badly.
+func (c *Checker) check(ctx context.Context, live, bad []*store.Run, now time.Time) ([]store.Alert, error) {
 	ids := make([]int64, 0, len(live)+len(bad))
-	for _, r := range append(live, bad...) {
+	for _, r := range append(live[:len(live):len(live)], bad...) {
 		ids = append(ids, r.ID)
+	}
+	if len(ids) == 0 {
+		return nil, nil
 	}
 	sums, err := c.s.Summaries(ctx, ids)
 	if err != nil {
@@ -83,14 +122,12 @@ func (c *Checker) Check(ctx context.Context, now time.Time) ([]store.Alert, erro
 		rule string
 	}
 	active := map[runRule]bool{}
-	if len(ids) > 0 {
-		as, err := c.s.Alerts(ctx, ids, true)
-		if err != nil {
-			return nil, fmt.Errorf("alerts: %w", err)
-		}
-		for _, a := range as {
-			active[runRule{a.RunID, a.Rule}] = true
-		}
+	as, err := c.s.Alerts(ctx, ids, true)
+	if err != nil {
+		return nil, fmt.Errorf("alerts: %w", err)
+	}
+	for _, a := range as {
+		active[runRule{a.RunID, a.Rule}] = true
 	}
 	var raised []store.Alert
 	apply := func(run int64, fs []finding) error {

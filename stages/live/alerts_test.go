@@ -3,6 +3,8 @@ package live
 import (
 	"context"
 	"math"
+	"slices"
+	"strconv"
 	"strings"
 	"testing"
 	"time"
@@ -201,5 +203,48 @@ func TestAlertEndedBadly(t *testing.T) {
 	}
 	if got := check(t, NewChecker(s2, off), time.Now()); len(got) != 0 {
 		t.Fatalf("rule off, raised %+v", got)
+	}
+}
+
+// TestCheckRunOnlyThatRun: CheckRun (the supervisor's check) judges its own run and leaves every
+// other run alone; a failed run gets its ended-badly alert, a finished one nothing.
+func TestCheckRunOnlyThatRun(t *testing.T) {
+	s := openStore(t)
+	now := time.Now()
+	mine, other := alive(t, s, "mine", now), alive(t, s, "other", now)
+	at(t, s, mine.ID, "loss", now, math.NaN())
+	at(t, s, other.ID, "loss", now, math.Inf(-1))
+	c := NewChecker(s, DefaultRules())
+	got, err := c.CheckRun(context.Background(), mine.ID, now)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(got) != 1 || got[0].RunID != mine.ID || got[0].Rule != RuleNonFinite {
+		t.Fatalf("raised %+v, want mine's NaN loss only", got)
+	}
+	if a := active(t, s, other.ID); len(a) != 0 {
+		t.Fatalf("the other run was judged: %v", a)
+	}
+	code := 2
+	if _, err := s.EndRunIfUnfinished(context.Background(), mine.ID, store.RunEnd{Status: store.StatusFailed, ExitCode: &code}); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := c.CheckRun(context.Background(), mine.ID, now); err != nil {
+		t.Fatal(err)
+	}
+	a := active(t, s, mine.ID)
+	slices.Sort(a)
+	if want := "ended_badly: run failed with exit code 2; nonfinite_loss: loss is NaN at step " + strconv.FormatInt(now.Unix(), 10); strings.Join(a, "; ") != want {
+		t.Fatalf("after failing: %q, want %q", a, want)
+	}
+	fin := alive(t, s, "fin", now)
+	if _, err := s.EndRunIfUnfinished(context.Background(), fin.ID, store.RunEnd{Status: store.StatusFinished, ExitCode: new(int)}); err != nil {
+		t.Fatal(err)
+	}
+	if got, err := c.CheckRun(context.Background(), fin.ID, now); err != nil || len(got) != 0 {
+		t.Fatalf("a finished run: %+v %v", got, err)
+	}
+	if c.Every() != CheckEvery || NewChecker(s, Rules{CheckEvery: time.Second}).Every() != time.Second {
+		t.Fatal("check period not the configured one")
 	}
 }

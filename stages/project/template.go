@@ -54,6 +54,8 @@ const templateBody = `
 #   low_gpu_for: 10m                # ...for this long (0: off)
 #   memory_percent: 95              # host or GPU memory use above this percentage (0: off)
 #   ended_badly: true               # a run that failed or was lost
+#   check_every: 10s                # how often the rules are checked (by each run's supervisor too)
+#   bell: false                     # ring the terminal bell once when the TUI sees a new alert
 `
 
 // Template returns the commented mlwb.yaml that Init writes for a project

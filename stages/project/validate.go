@@ -217,7 +217,7 @@ func checkAlerts(path string, idx *nodeIndex, c *Config) error {
 	for _, d := range []struct {
 		key string
 		v   time.Duration
-	}{{"stall_after", a.StallAfter}, {"low_gpu_for", a.LowGPUFor}, {"heartbeat_stale", a.HeartbeatStale}} {
+	}{{"stall_after", a.StallAfter}, {"low_gpu_for", a.LowGPUFor}, {"heartbeat_stale", a.HeartbeatStale}, {"check_every", a.CheckEvery}} {
 		if d.v < 0 {
 			return errorf(path, idx.valueLine("alerts."+d.key), "alerts.%s must not be negative, not %s", d.key, d.v)
 		}

@@ -13,6 +13,7 @@ import (
 	"syscall"
 	"time"
 
+	"github.com/mlwb/mlwb/stages/live"
 	"github.com/mlwb/mlwb/stages/project"
 	"github.com/mlwb/mlwb/store"
 )
@@ -66,8 +67,9 @@ func Supervise(ctx context.Context, o SuperviseOptions) (*store.Run, error) {
 
 	patterns := []string(nil)
 	var evalSpec project.EvalSpec
+	rules := live.DefaultRules()
 	if p, err := project.Discover(r.Workdir); err == nil && p.Config != nil {
-		patterns, evalSpec = p.Config.Metrics.Patterns, p.Config.Eval
+		patterns, evalSpec, rules = p.Config.Metrics.Patterns, p.Config.Eval, p.Config.Alerts
 	}
 	if _, err := NewMetricParser(patterns); err != nil {
 		fmt.Fprintf(logw, "metric patterns: %v; using the built-in forms only\n", err)
@@ -168,6 +170,17 @@ func Supervise(ctx context.Context, o SuperviseOptions) (*store.Run, error) {
 		heartbeat(ctx, s, r.ID, o.HeartbeatEvery, sampleEvery, sample, beatStop, logw)
 	}()
 
+	// The alert rules are checked for this run while it runs (and once more after its end, below),
+	// so alerts are kept with the run though no viewer is open.
+	checker := live.NewChecker(s, rules)
+	checkCtx, stopChecks := context.WithCancel(ctx)
+	checksDone := make(chan struct{})
+	go func() {
+		defer close(checksDone)
+		checker.RunFor(checkCtx, r.ID, func(err error) { fmt.Fprintf(logw, "alert rules: %v\n", err) })
+	}()
+	defer func() { stopChecks(); <-checksDone }() // on an early return
+
 	waited := make(chan error, 1)
 	go func() { waited <- cmd.Wait() }()
 	stopped := false
@@ -235,8 +248,14 @@ loop:
 	} else if msg != "" {
 		fmt.Fprintln(logw, msg)
 	}
+	stopChecks()
+	<-checksDone
 	if err := finishAt(ctx, s, r.ID, status, code, exited); err != nil {
 		return r, err
+	}
+	// The last check sees the end: a failed run raises its alert, and the last values are judged.
+	if _, err := checker.CheckRun(ctx, r.ID, time.Now()); err != nil {
+		fmt.Fprintf(logw, "alert rules: %v\n", err)
 	}
 	return s.GetRun(ctx, r.ID)
 }
