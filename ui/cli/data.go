@@ -23,6 +23,7 @@ func newDataCmd(g *globals) *cobra.Command {
 	cmd.AddCommand(newDataProfileCmd(g), newDataDiffCmd(), newDataHeadCmd(), newDataFilterCmd())
 	cmd.AddCommand(newDataFeaturesCmd(g))
 	cmd.AddCommand(newDataSortCmd())
+	cmd.AddCommand(newDataLabelsCmd(g))
 	return cmd
 }
 

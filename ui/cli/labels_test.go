@@ -1,0 +1,87 @@
+package cli
+
+import (
+	"encoding/csv"
+	"encoding/json"
+	"os"
+	"reflect"
+	"strings"
+	"testing"
+)
+
+// TestDataLabelsVerbs drives mlwb data labels through the CLI in a project: set (with a label the
+// set lacks refused at mlwb.yaml's line), undo, show, export (checked against encoding/csv of the
+// input plus the labels, CSV and TSV), then a changed file whose labels are reported as an earlier
+// version's and carried by row text.
+func TestDataLabelsVerbs(t *testing.T) {
+	dir := t.TempDir()
+	t.Chdir(dir)
+	yaml := "name: t\ndatasets:\n  - name: mail\n    path: mail.csv\nlabels: [spam, ham]\n"
+	os.WriteFile("mlwb.yaml", []byte(yaml), 0o644)
+	input := "id,subject\n1,\"win, now\"\n2,\"hello\nthere\"\n3,meeting\n4,\"\"\"free\"\" stuff\"\n"
+	os.WriteFile("mail.csv", []byte(input), 0o644)
+	for _, a := range [][]string{{"1", "spam"}, {"3", "ham"}, {"4", "ham"}, {"4", "spam"}} {
+		if _, err := runData(t, "labels", "set", "mail.csv", a[0], a[1]); err != nil {
+			t.Fatal(err)
+		}
+	}
+	_, err := runData(t, "labels", "set", "mail.csv", "2", "eggs")
+	if err == nil || !strings.Contains(err.Error(), `label "eggs" is not in the label set (spam, ham)`) ||
+		!strings.Contains(err.Error(), "mlwb.yaml:5") {
+		t.Fatalf("unknown label: %v", err)
+	}
+	if _, err := runData(t, "labels", "set", "mail.csv", "9", "spam"); err == nil || !strings.Contains(err.Error(), "4 rows") {
+		t.Fatalf("row past the end: %v", err)
+	}
+	out, err := runData(t, "labels", "undo", "mail.csv")
+	if err != nil || out != "row 4: ham\n" {
+		t.Fatalf("undo: %q %v", out, err)
+	}
+	out, err = runData(t, "labels", "show", "mail.csv", "--json")
+	if err != nil {
+		t.Fatal(err)
+	}
+	var rep labelsReport
+	if err := json.Unmarshal([]byte(out), &rep); err != nil || rep.Progress.Labelled != 3 || rep.Progress.Total != 4 ||
+		rep.Progress.Classes[0].Count != 1 || rep.Progress.Classes[1].Count != 2 || len(rep.Elsewhere) != 0 {
+		t.Fatalf("show: %v %s", err, out)
+	}
+	if out, _ := runData(t, "labels", "show", "mail.csv"); !strings.Contains(out, "3 of 4 rows labelled (75.0%)") {
+		t.Fatalf("show text: %s", out)
+	}
+	want := map[int]string{0: "spam", 2: "ham", 3: "ham"}
+	for _, tc := range []struct {
+		out   string
+		delim rune
+	}{{"out.csv", ','}, {"out.tsv", '\t'}} {
+		if _, err := runData(t, "labels", "export", "mail.csv", "-o", tc.out); err != nil {
+			t.Fatal(err)
+		}
+		got, _ := os.ReadFile(tc.out)
+		cr := csv.NewReader(strings.NewReader(string(got)))
+		cr.Comma = tc.delim
+		exp, _ := csv.NewReader(strings.NewReader(input)).ReadAll()
+		exp[0] = append(exp[0], "label")
+		for i := 1; i < len(exp); i++ {
+			exp[i] = append(exp[i], want[i-1])
+		}
+		if recs, err := cr.ReadAll(); err != nil || !reflect.DeepEqual(recs, exp) {
+			t.Fatalf("%s: %v\n%q\nwant %q", tc.out, err, recs, exp)
+		}
+	}
+	// The file changes: row 3's text is edited, a row is added at the top.
+	os.WriteFile("mail.csv", []byte("id,subject\n0,new\n1,\"win, now\"\n2,\"hello\nthere\"\n3,meeting moved\n4,\"\"\"free\"\" stuff\"\n"), 0o644)
+	out, err = runData(t, "labels", "show", "mail.csv")
+	if err != nil || !strings.Contains(out, "0 of 5 rows labelled") || !strings.Contains(out, "3 labels belong to an earlier version of the file") ||
+		!strings.Contains(out, "labels carry mail.csv") {
+		t.Fatalf("changed file: %v\n%s", err, out)
+	}
+	out, err = runData(t, "labels", "carry", "mail.csv")
+	if err != nil || !strings.Contains(out, "2 rows labelled; 1 labels left behind") {
+		t.Fatalf("carry: %v %s", err, out)
+	}
+	if out, _ := runData(t, "labels", "export", "mail.csv"); !strings.Contains(out, "1,\"win, now\",spam\n") ||
+		!strings.Contains(out, "3,meeting moved,\n") || !strings.Contains(out, "4,\"\"\"free\"\" stuff\",ham\n") {
+		t.Fatalf("export after carry:\n%s", out)
+	}
+}
