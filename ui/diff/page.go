@@ -5,6 +5,7 @@ package diff
 
 import (
 	"context"
+	"errors"
 	"fmt"
 	"math"
 	"slices"
@@ -36,32 +37,48 @@ type Page struct {
 	err     error
 	loading bool
 
-	compare *comparison
+	// compare is the marked runs side by side, built with sortBy (a metric; "" keeps the marked
+	// order) and allParams (params equal in every run kept too).
+	compare   *comparison
+	sortBy    string
+	allParams bool
 
 	keysDiff pageKeys
 	picked   []string // commits marked with m (at most two), to diff against each other
-	viewer   *viewer  // the open diff; nil shows the history
-	opening  string   // what is being diffed while it computes
+
+	// stack holds the screens opened over the history (diffs, histories, the runs table); the
+	// last is on screen.
+	stack []layer
+	seq   int // the last job number given to a background load
+
+	// prompt asks for FILE:KEY, the params key whose history to show.
+	prompt widget.LineInput
 }
 
-// pageKeys open diffs from the history.
+// pageKeys open diffs, histories and the runs table from the history.
 type pageKeys struct {
-	Open, Mark, Worktree, Runs key.Binding
+	Open, Mark, Worktree, Runs, MarkRuns, Table, ParamHistory key.Binding
 }
 
 func defaultPageKeys() pageKeys {
 	return pageKeys{
-		Open:     key.NewBinding(key.WithKeys("enter"), key.WithHelp("enter", "diff")),
-		Mark:     key.NewBinding(key.WithKeys("m"), key.WithHelp("m", "mark")),
-		Worktree: key.NewBinding(key.WithKeys("w"), key.WithHelp("w", "diff worktree")),
-		Runs:     key.NewBinding(key.WithKeys("c"), key.WithHelp("c", "diff runs")),
+		Open:         key.NewBinding(key.WithKeys("enter"), key.WithHelp("enter", "diff")),
+		Mark:         key.NewBinding(key.WithKeys("m"), key.WithHelp("m", "mark")),
+		Worktree:     key.NewBinding(key.WithKeys("w"), key.WithHelp("w", "diff worktree")),
+		Runs:         key.NewBinding(key.WithKeys("c"), key.WithHelp("c", "diff runs")),
+		MarkRuns:     key.NewBinding(key.WithKeys("space"), key.WithHelp("space", "mark runs")),
+		Table:        key.NewBinding(key.WithKeys("t"), key.WithHelp("t", "runs table")),
+		ParamHistory: key.NewBinding(key.WithKeys("P"), key.WithHelp("P", "key history")),
 	}
 }
 
-// diffMsg carries a computed diff to the page.
+// diffMsg carries a computed diff to the layer waiting for job seq; focus is the file to show
+// first.
 type diffMsg struct {
-	d   *versions.VersionDiff
-	err error
+	seq   int
+	d     *versions.VersionDiff
+	focus string
+	err   error
 }
 
 // comparison is the marked runs (for a run diff) and their params and metrics side by side.
@@ -78,33 +95,40 @@ func New(ctx *common.Context) *Page {
 // Title implements common.Page.
 func (p *Page) Title() string { return "Diff" }
 
-// Capturing implements common.Page: true while the diff's search bar takes typing.
-func (p *Page) Capturing() bool { return p.viewer != nil && p.viewer.capturing() }
+// Capturing implements common.Page: true while the key prompt or the diff's search bar takes
+// typing.
+func (p *Page) Capturing() bool {
+	if p.prompt.Active {
+		return true
+	}
+	l := p.top()
+	return l != nil && l.capturing()
+}
 
 // ShortHelp implements help.KeyMap.
 func (p *Page) ShortHelp() []key.Binding {
-	if v := p.viewer; v != nil {
-		return []key.Binding{v.keys.NextFile, v.keys.NextHunk, v.keys.Split, v.keys.Search, v.keys.Close}
+	if l := p.top(); l != nil {
+		return l.shortHelp()
 	}
-	return []key.Binding{p.keys.Down, p.keysDiff.Open, p.keysDiff.Mark, p.keysDiff.Runs}
+	k := p.keysDiff
+	return []key.Binding{p.keys.Down, k.Open, k.Mark, k.MarkRuns, k.Table, k.ParamHistory}
 }
 
 // FullHelp implements help.KeyMap.
 func (p *Page) FullHelp() [][]key.Binding {
-	if v := p.viewer; v != nil {
-		k := v.keys
-		return [][]key.Binding{{k.Up, k.Down, k.PageUp, k.PageDown, k.Top, k.Bottom},
-			{k.NextFile, k.NextHunk, k.Split, k.Fold, k.Search, k.NextMatch, k.Close}}
+	if l := p.top(); l != nil {
+		return l.fullHelp()
 	}
+	k := p.keysDiff
 	return [][]key.Binding{{p.keys.Up, p.keys.Down, p.keys.PageUp, p.keys.PageDown, p.keys.Top, p.keys.Bottom},
-		{p.keysDiff.Open, p.keysDiff.Mark, p.keysDiff.Worktree, p.keysDiff.Runs}}
+		{k.Open, k.Mark, k.Worktree, k.Runs}, {k.MarkRuns, k.Table, k.ParamHistory}}
 }
 
 // SetSize implements common.Page.
 func (p *Page) SetSize(w, h int) {
 	p.width, p.height = w, h
-	if p.viewer != nil {
-		p.viewer.width, p.viewer.height = w, h
+	for _, l := range p.stack {
+		l.setSize(w, h)
 	}
 }
 
@@ -166,7 +190,8 @@ func (p *Page) loadCompare() tea.Cmd {
 		ids = append(ids, id)
 	}
 	slices.Sort(ids)
-	st, spec := p.ctx.Store, p.metrics()
+	st := p.ctx.Store
+	opt := versions.CompareOptions{Metrics: p.metrics(), SortBy: p.sortBy, AllParams: p.allParams}
 	return func() tea.Msg {
 		if len(ids) < 2 {
 			return compareMsg{}
@@ -181,11 +206,19 @@ func (p *Page) loadCompare() tea.Cmd {
 			c.runs = append(c.runs, r)
 		}
 		var err error
-		if c.table, err = versions.CompareRuns(ctx, st, c.runs, versions.CompareOptions{Metrics: spec}); err != nil {
+		if c.table, err = versions.CompareRuns(ctx, st, c.runs, opt); err != nil {
 			return common.ErrorMsg{Err: fmt.Errorf("compare marked runs: %w", err)}
 		}
 		return compareMsg{c: c}
 	}
+}
+
+// table is the marked runs' comparison; nil with fewer than two marked.
+func (p *Page) table() *versions.Comparison {
+	if p.compare == nil {
+		return nil
+	}
+	return p.compare.table
 }
 
 // Update implements common.Page.
@@ -206,18 +239,19 @@ func (p *Page) Update(msg tea.Msg) (common.Page, tea.Cmd) {
 			return p, tea.Batch(p.loadHistory(), p.loadCompare())
 		}
 	case diffMsg:
-		p.opening = ""
-		if msg.err != nil {
-			return p, func() tea.Msg { return common.ErrorMsg{Err: msg.err} }
-		}
-		p.viewer = newViewer(msg.d)
-		p.viewer.width, p.viewer.height = p.width, p.height
+		return p, p.gotDiff(msg)
+	case histMsg:
+		p.gotHistory(msg)
 	case tea.KeyPressMsg:
-		if p.viewer != nil {
-			if !p.viewer.key(msg) {
-				p.viewer = nil
+		if p.prompt.Active {
+			return p, p.promptKey(msg)
+		}
+		if l := p.top(); l != nil {
+			cmd, closed := l.key(p, msg)
+			if closed {
+				p.pop()
 			}
-			return p, nil
+			return p, cmd
 		}
 		if c, ok := p.keys.Move(msg.String(), p.cursor, len(p.commits), p.height/2); ok {
 			p.cursor = c
@@ -228,7 +262,51 @@ func (p *Page) Update(msg tea.Msg) (common.Page, tea.Cmd) {
 	return p, nil
 }
 
-// historyKey opens diffs from the history: enter, m, w and c.
+// gotDiff swaps the layer waiting for the diff for a viewer on it (showing the focus file first),
+// or closes it and reports why the diff failed.
+func (p *Page) gotDiff(msg diffMsg) tea.Cmd {
+	i := p.waitingFor(msg.seq)
+	if i < 0 {
+		return nil // cancelled
+	}
+	if l, ok := p.stack[i].(*loadingLayer); ok {
+		l.done()
+	}
+	if msg.err != nil {
+		p.stack = slices.Delete(p.stack, i, i+1)
+		if errors.Is(msg.err, context.Canceled) {
+			return nil
+		}
+		return func() tea.Msg { return common.ErrorMsg{Err: msg.err} }
+	}
+	v := newViewer(msg.d)
+	v.setSize(p.width, p.height)
+	v.focus(msg.focus)
+	p.stack[i] = v
+	return nil
+}
+
+// promptKey edits the FILE:KEY prompt; enter opens that key's history.
+func (p *Page) promptKey(msg tea.KeyPressMsg) tea.Cmd {
+	if p.prompt.Key(msg) != widget.InputAccepted {
+		return nil
+	}
+	file, k, ok := strings.Cut(strings.TrimSpace(p.prompt.Text), ":")
+	if !ok || file == "" || k == "" {
+		text := p.prompt.Text
+		return func() tea.Msg {
+			return common.ErrorMsg{Err: fmt.Errorf("key history: %q is not FILE:KEY, such as params.yaml:train.lr", text)}
+		}
+	}
+	return p.openParamHistory(file, k)
+}
+
+// askParam opens the FILE:KEY prompt, filled with the params file and key (if one is known).
+func (p *Page) askParam(key string) {
+	p.prompt = widget.LineInput{Active: true, Text: paramsFile(p.ctx.Project.Config) + ":" + key}
+}
+
+// historyKey acts on the history's own keys.
 func (p *Page) historyKey(msg tea.KeyPressMsg) tea.Cmd {
 	is := func(b key.Binding) bool { return key.Matches(msg, b) }
 	root := p.ctx.Project.Root
@@ -247,32 +325,71 @@ func (p *Page) historyKey(msg tea.KeyPressMsg) tea.Cmd {
 		}
 	case is(p.keysDiff.Open) && len(p.picked) == 2:
 		a, b := p.olderFirst(p.picked[0], p.picked[1])
-		return p.open(a[:7]+" → "+b[:7], func(ctx context.Context) (*versions.VersionDiff, error) {
+		return p.open(a[:7]+" → "+b[:7], "", func(ctx context.Context) (*versions.VersionDiff, error) {
 			return codeOnly(versions.DiffRevs(ctx, root, a, b, versions.DiffOptions{Hunks: true}))
 		})
 	case is(p.keysDiff.Open) && p.cursor < len(p.commits):
-		h := p.commits[p.cursor].Hash
-		return p.open(h[:7], func(ctx context.Context) (*versions.VersionDiff, error) {
-			return codeOnly(versions.DiffCommit(ctx, root, h, versions.DiffOptions{Hunks: true}))
-		})
+		return p.openChange("", p.commits[p.cursor].Hash, "")
 	case is(p.keysDiff.Worktree) && len(p.commits) > 0:
-		return p.open("HEAD → WORKTREE", func(ctx context.Context) (*versions.VersionDiff, error) {
+		return p.open("HEAD → WORKTREE", "", func(ctx context.Context) (*versions.VersionDiff, error) {
 			return codeOnly(versions.DiffRevs(ctx, root, "HEAD", versions.WorktreeSpec, versions.DiffOptions{Hunks: true}))
 		})
 	case is(p.keysDiff.Runs):
-		if p.compare == nil || len(p.compare.runs) < 2 {
-			return func() tea.Msg {
-				return common.ErrorMsg{Err: fmt.Errorf("mark two runs on the Runs tab (space) to diff them")}
-			}
+		return p.diffMarkedRuns()
+	case is(p.keysDiff.MarkRuns) && p.cursor < len(p.commits):
+		return p.markCommitRuns(p.commits[p.cursor].Hash)
+	case is(p.keysDiff.Table):
+		p.push(newRunsTable(p))
+	case is(p.keysDiff.ParamHistory):
+		k := ""
+		if c := p.table(); c != nil && len(c.Params) > 0 {
+			k = c.Params[0].Key
 		}
-		a, b := p.compare.runs[0], p.compare.runs[1]
-		st, spec := p.ctx.Store, p.metrics()
-		return p.open(fmt.Sprintf("run #%d → run #%d", a.ID, b.ID), func(ctx context.Context) (*versions.VersionDiff, error) {
-			return versions.DiffRuns(ctx, st, a, b, versions.RunDiffOptions{Root: root, Metrics: spec,
-				DiffOptions: versions.DiffOptions{Hunks: true}})
-		})
+		p.askParam(k)
 	}
 	return nil
+}
+
+// markCommitRuns marks the runs made at a commit (its run badge) for the table, Diff and Live;
+// when all are marked already it unmarks them.
+func (p *Page) markCommitRuns(hash string) tea.Cmd {
+	runs := p.runs[hash]
+	if len(runs) == 0 {
+		return func() tea.Msg { return common.ErrorMsg{Err: fmt.Errorf("no runs were made at %s", shortLabel(hash))} }
+	}
+	all := true
+	for _, r := range runs {
+		all = all && p.ctx.Marked[r.ID]
+	}
+	for _, r := range runs {
+		if all {
+			delete(p.ctx.Marked, r.ID)
+		} else {
+			p.ctx.Marked[r.ID] = true
+		}
+	}
+	return func() tea.Msg { return common.MarksChangedMsg{} }
+}
+
+// diffMarkedRuns diffs the first two runs of the marked runs' table (in its order: best first
+// when sorted).
+func (p *Page) diffMarkedRuns() tea.Cmd {
+	c := p.table()
+	if c == nil || len(c.Runs) < 2 {
+		return func() tea.Msg {
+			return common.ErrorMsg{Err: fmt.Errorf("mark two runs (space on the Runs tab, or on a commit here) to diff them")}
+		}
+	}
+	byID := map[int64]*store.Run{}
+	for _, r := range p.compare.runs {
+		byID[r.ID] = r
+	}
+	a, b := byID[c.Runs[0].ID], byID[c.Runs[1].ID]
+	root, st, spec := p.ctx.Project.Root, p.ctx.Store, p.metrics()
+	return p.open(fmt.Sprintf("run #%d → run #%d", a.ID, b.ID), "", func(ctx context.Context) (*versions.VersionDiff, error) {
+		return versions.DiffRuns(ctx, st, a, b, versions.RunDiffOptions{Root: root, Metrics: spec,
+			DiffOptions: versions.DiffOptions{Hunks: true}})
+	})
 }
 
 // olderFirst orders two listed commits so the one further down the history (older) comes first.
@@ -288,12 +405,14 @@ func (p *Page) olderFirst(a, b string) (string, string) {
 	return a, b
 }
 
-// open computes a diff in the background; the viewer opens when it arrives.
-func (p *Page) open(what string, run func(ctx context.Context) (*versions.VersionDiff, error)) tea.Cmd {
-	p.opening = what
+// open computes a diff in the background behind a "computing" layer (esc cancels it); the viewer
+// replaces that layer when the diff arrives, showing the file focus first.
+func (p *Page) open(what, focus string, run func(ctx context.Context) (*versions.VersionDiff, error)) tea.Cmd {
+	j, ctx := p.newJob()
+	p.push(newLoadingLayer(j, what))
 	return func() tea.Msg {
-		d, err := run(context.Background())
-		return diffMsg{d: d, err: err}
+		d, err := run(ctx)
+		return diffMsg{seq: j.seq, d: d, focus: focus, err: err}
 	}
 }
 
@@ -316,29 +435,36 @@ func shortLabel(s string) string {
 // View implements common.Page.
 func (p *Page) View() string {
 	st := &p.ctx.Styles
+	var out string
 	switch {
 	case !p.ctx.Project.InGit:
 		return widget.Lines(st.Muted.Render(p.ctx.Project.Root+" is not in a git repository: run `git init` and commit, "+
 			"and each run will record the exact code it ran."), p.width, p.height)
 	case p.err != nil:
 		return widget.Lines(st.Error.Render(p.err.Error()), p.width, p.height)
+	case p.top() != nil:
+		out = p.top().view(st)
 	case len(p.commits) == 0 && !p.loading:
-		return widget.Lines(st.Muted.Render("No commits yet: commit your code and runs will be shown on their commits."), p.width, p.height)
+		out = widget.Lines(st.Muted.Render("No commits yet: commit your code and runs will be shown on their commits."), p.width, p.height)
+	default:
+		out = p.historyScreen()
 	}
-	if p.viewer != nil {
-		return p.viewer.view(st)
+	if p.prompt.Active && p.height > 0 {
+		lines := strings.Split(out, "\n")
+		lines[len(lines)-1] = st.Accent.Render("history of FILE:KEY ") + p.prompt.View("", max(0, p.width-20))
+		out = widget.Lines(strings.Join(lines, "\n"), p.width, p.height)
 	}
+	return out
+}
+
+// historyScreen is the commit list with the marked runs below it.
+func (p *Page) historyScreen() string {
 	cmpH := 0
-	if p.compare != nil {
-		cmpH = min(p.height/2, 4+p.compareRows())
+	if c := p.table(); c != nil {
+		cmpH = min(p.height/2, 3+len(c.Params)+len(c.Metrics))
 	}
-	histH := p.height - cmpH
 	var b strings.Builder
-	if p.opening != "" {
-		histH--
-		b.WriteString(st.Muted.Render("computing the diff of "+p.opening+"…") + "\n")
-	}
-	b.WriteString(p.historyView(histH))
+	b.WriteString(p.historyView(p.height - cmpH))
 	if cmpH > 0 {
 		b.WriteByte('\n')
 		b.WriteString(p.compareView(cmpH))
@@ -350,7 +476,7 @@ func (p *Page) historyView(h int) string {
 	st := &p.ctx.Styles
 	t := widget.Table{Columns: []widget.Column{
 		{Title: " ", Width: 1}, {Title: "commit", Width: 7}, {Title: "when", Width: 9},
-		{Title: "author", Width: 12}, {Title: "runs", Width: 4, Right: true},
+		{Title: "author", Width: 12}, {Title: "runs", Width: 5, Right: true},
 		{Title: "best " + p.primary(), Width: max(9, len(p.primary())+5), Right: true},
 		{Title: "message", Width: 10, Flex: true},
 	}}
@@ -372,62 +498,64 @@ func (p *Page) historyView(h int) string {
 			}
 		}
 		runs := p.runs[c.Hash]
-		bestText, count := "", ""
-		if len(runs) > 0 {
-			count = fmt.Sprint(len(runs))
-			if best := versions.BestAtCommit(spec, runs); !math.IsNaN(best) {
-				bestText = widget.Num(best)
-			}
+		bestText := ""
+		if best := versions.BestAtCommit(spec, runs); !math.IsNaN(best) {
+			bestText = widget.Num(best)
 		}
 		accent := st.Accent
 		good := st.Good
 		b.WriteByte('\n')
 		b.WriteString(t.Row(st, []widget.Cell{{Text: graph, Style: &accent}, {Text: c.Short()},
-			{Text: widget.Ago(c.When, now)}, {Text: c.Author}, {Text: count, Style: &accent},
+			{Text: widget.Ago(c.When, now)}, {Text: c.Author}, {Text: p.runBadge(runs), Style: &accent},
 			{Text: bestText, Style: &good}, {Text: c.Subject}}, i == p.cursor))
 	}
 	return b.String()
 }
 
-func (p *Page) compareRows() int { return len(p.compare.table.Params) + len(p.compare.table.Metrics) }
+// runBadge is a commit's run count, with a ✓ when its runs are marked: "✓3", or "✓1/3" when some
+// are.
+func (p *Page) runBadge(runs []store.CommitRun) string {
+	if len(runs) == 0 {
+		return ""
+	}
+	marked := 0
+	for _, r := range runs {
+		if p.ctx.Marked[r.ID] {
+			marked++
+		}
+	}
+	switch marked {
+	case 0:
+		return fmt.Sprint(len(runs))
+	case len(runs):
+		return fmt.Sprintf("✓%d", len(runs))
+	}
+	return fmt.Sprintf("✓%d/%d", marked, len(runs))
+}
 
-// compareView draws the differing params and every metric (last value) of the marked runs, the
-// best value of each metric in the good colour.
+// compareView draws the marked runs' params and metrics below the history, as many rows as fit,
+// with a line saying how to see the rest.
 func (p *Page) compareView(h int) string {
 	st := &p.ctx.Styles
-	c := p.compare.table
-	cols := []widget.Column{{Title: fmt.Sprintf("marked runs (%d)", len(c.Runs)), Width: 16, Flex: true}}
-	for _, r := range c.Runs {
-		cols = append(cols, widget.Column{Title: fmt.Sprintf("#%d %s", r.ID, r.Name), Width: 12, Right: true})
+	c := p.table()
+	shown, rows := compareLines(st, c, p.sortBy, p.width, 0, -1)
+	title := fmt.Sprintf("marked runs (%d)", len(c.Runs))
+	if p.sortBy != "" {
+		title += " by " + p.sortBy
 	}
-	t := widget.Table{Columns: cols}
-	t.SetWidth(p.width)
-	lines := []string{st.Muted.Render(strings.Repeat("─", p.width)), t.Header(st)}
-	for _, row := range c.Params {
-		cells := []widget.Cell{{Text: "param " + row.Key}}
-		for _, v := range row.Values {
-			cell := widget.Cell{Text: "-"}
-			if v != nil {
-				cell.Text = *v
-			}
-			cells = append(cells, cell)
-		}
-		lines = append(lines, t.Row(st, cells, false))
+	note := "  t: the whole table, sort, all params"
+	if hidden := len(c.Runs) - shown; hidden > 0 {
+		note = fmt.Sprintf("  %d more runs: t shows them", hidden)
 	}
-	good := st.Good
-	for _, row := range c.Metrics {
-		cells := []widget.Cell{{Text: row.Key}}
-		for i, v := range row.Values {
-			cell := widget.Cell{Text: "-"}
-			if v != nil {
-				cell.Text = widget.Num(*v)
-			}
-			if i == row.Best {
-				cell.Style = &good
-			}
-			cells = append(cells, cell)
-		}
-		lines = append(lines, t.Row(st, cells, false))
+	lines := []string{st.Muted.Render(strings.Repeat("─", p.width)),
+		widget.Fit(st.Title.Render(title)+st.Muted.Render(note), p.width), rows[0]}
+	body := rows[1:]
+	if room := h - len(lines); len(body) > room {
+		body = body[:max(0, room-1)]
+		lines = append(lines, body...)
+		lines = append(lines, st.Muted.Render(fmt.Sprintf("… %d more rows: t shows the whole table", len(rows)-1-len(body))))
+	} else {
+		lines = append(lines, body...)
 	}
 	if len(lines) > h {
 		lines = lines[:h]

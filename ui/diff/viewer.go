@@ -23,24 +23,26 @@ type viewerKeys struct {
 	common.ListKeys
 	NextFile, PrevFile, NextHunk, PrevHunk    key.Binding
 	Split, Fold, Search, NextMatch, PrevMatch key.Binding
-	Close                                     key.Binding
+	History, ParamHistory, Close              key.Binding
 }
 
 func defaultViewerKeys() viewerKeys {
 	list := common.DefaultListKeys()
 	list.PageDown.SetKeys("pgdown", "ctrl+d", "space")
 	return viewerKeys{
-		ListKeys:  list,
-		NextFile:  key.NewBinding(key.WithKeys("]"), key.WithHelp("]/[", "next/prev file")),
-		PrevFile:  key.NewBinding(key.WithKeys("[")),
-		NextHunk:  key.NewBinding(key.WithKeys("}"), key.WithHelp("}/{", "next/prev hunk")),
-		PrevHunk:  key.NewBinding(key.WithKeys("{")),
-		Split:     key.NewBinding(key.WithKeys("s"), key.WithHelp("s", "side by side")),
-		Fold:      key.NewBinding(key.WithKeys("z"), key.WithHelp("z", "fold unchanged")),
-		Search:    key.NewBinding(key.WithKeys("/"), key.WithHelp("/", "search")),
-		NextMatch: key.NewBinding(key.WithKeys("n"), key.WithHelp("n/N", "next/prev match")),
-		PrevMatch: key.NewBinding(key.WithKeys("N")),
-		Close:     key.NewBinding(key.WithKeys("esc"), key.WithHelp("esc", "back to history")),
+		ListKeys:     list,
+		NextFile:     key.NewBinding(key.WithKeys("]"), key.WithHelp("]/[", "next/prev file")),
+		PrevFile:     key.NewBinding(key.WithKeys("[")),
+		NextHunk:     key.NewBinding(key.WithKeys("}"), key.WithHelp("}/{", "next/prev hunk")),
+		PrevHunk:     key.NewBinding(key.WithKeys("{")),
+		Split:        key.NewBinding(key.WithKeys("s"), key.WithHelp("s", "side by side")),
+		Fold:         key.NewBinding(key.WithKeys("z"), key.WithHelp("z", "fold unchanged")),
+		Search:       key.NewBinding(key.WithKeys("/"), key.WithHelp("/", "search")),
+		NextMatch:    key.NewBinding(key.WithKeys("n"), key.WithHelp("n/N", "next/prev match")),
+		PrevMatch:    key.NewBinding(key.WithKeys("N")),
+		History:      key.NewBinding(key.WithKeys("H"), key.WithHelp("H", "file history")),
+		ParamHistory: key.NewBinding(key.WithKeys("P"), key.WithHelp("P", "key history")),
+		Close:        key.NewBinding(key.WithKeys("esc"), key.WithHelp("esc", "back to history")),
 	}
 }
 
@@ -128,9 +130,57 @@ func (v *viewer) next(rows []int, forward bool) (int, bool) {
 // capturing reports whether typed keys go to the search bar.
 func (v *viewer) capturing() bool { return v.search.Active }
 
-// key handles one key press; it returns false for esc outside a search (the page closes the
-// viewer).
-func (v *viewer) key(msg tea.KeyPressMsg) bool {
+func (v *viewer) setSize(w, h int) { v.width, v.height = w, h }
+
+func (v *viewer) shortHelp() []key.Binding {
+	k := v.keys
+	return []key.Binding{k.NextFile, k.NextHunk, k.Split, k.Search, k.History, k.Close}
+}
+
+func (v *viewer) fullHelp() [][]key.Binding {
+	k := v.keys
+	return [][]key.Binding{{k.Up, k.Down, k.PageUp, k.PageDown, k.Top, k.Bottom},
+		{k.NextFile, k.NextHunk, k.Split, k.Fold, k.Search, k.NextMatch},
+		{k.History, k.ParamHistory, k.Close}}
+}
+
+// key is the viewer as a layer: H opens the history of the file in view (the first file while
+// the summary is in view), P asks for a params key's history (filled with the first param that
+// differs); the rest moves in the diff.
+func (v *viewer) key(p *Page, msg tea.KeyPressMsg) (tea.Cmd, bool) {
+	if !v.search.Active {
+		switch {
+		case key.Matches(msg, v.keys.History):
+			if len(v.diff.Files) == 0 {
+				return func() tea.Msg { return common.ErrorMsg{Err: fmt.Errorf("no changed file here to show the history of")} }, false
+			}
+			return p.openFileHistory(v.diff.Files[max(0, v.currentFile())].Path), false
+		case key.Matches(msg, v.keys.ParamHistory):
+			k := ""
+			if len(v.diff.Params) > 0 {
+				k = v.diff.Params[0].Key
+			}
+			p.askParam(k)
+			return nil, false
+		}
+	}
+	return nil, !v.handle(msg)
+}
+
+// focus shows the file at path first (nothing when the diff does not have it).
+func (v *viewer) focus(path string) {
+	for i, f := range v.diff.Files {
+		if path != "" && (f.Path == path || f.OldPath == path) && i < len(v.starts) {
+			v.jump(v.starts[i])
+			v.sel = i
+			return
+		}
+	}
+}
+
+// handle handles one key press in the diff; it returns false for esc outside a search (the page
+// closes the viewer).
+func (v *viewer) handle(msg tea.KeyPressMsg) bool {
 	if v.search.Active {
 		switch v.search.Key(msg) {
 		case widget.InputAccepted:
