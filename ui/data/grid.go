@@ -74,6 +74,7 @@ func (p *Page) resetGrid(path string) tea.Cmd {
 		p.grid.ix.Close()
 	}
 	p.grid = gridState{path: path, loading: -1, pending: -1}
+	p.lab.on = false
 	return p.buildIndex()
 }
 
@@ -131,12 +132,13 @@ func (p *Page) onIndex(msg indexMsg) tea.Cmd {
 	if len(g.columns) == 0 {
 		g.columns = g.ix.Columns
 	}
+	progress := p.labelProgress() // labelled/total now that the total is known
 	if g.pending >= 0 {
 		target := g.pending
 		g.pending = -1
-		return p.moveTo(target)
+		return tea.Batch(p.moveTo(target), progress)
 	}
-	return p.ensureRows()
+	return tea.Batch(p.ensureRows(), progress)
 }
 
 // onPreview takes the first rows read by the preview as the grid's first window.
@@ -264,8 +266,15 @@ func (p *Page) gridKey(msg tea.KeyPressMsg) (tea.Cmd, bool) {
 		}
 		return nil, true
 	}
+	if p.lab.on {
+		if cmd, ok := p.labelKey(msg); ok {
+			return cmd, true
+		}
+	}
 	h := int64(p.gridRows())
 	switch {
+	case key.Matches(msg, labelModeKey):
+		return p.toggleLabelling(), true
 	case key.Matches(msg, jumpKey):
 		g.jumping, g.jump = true, ""
 		return nil, true

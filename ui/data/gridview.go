@@ -40,8 +40,19 @@ func (p *Page) gridView(h int) string {
 	if t := g.total(); t >= 0 {
 		gutter = len(groupDigits(max(t, 1)))
 	}
-	cols, shown := p.gridColumns(visible, p.width-gutter-1)
-	t := widget.Table{Columns: append([]widget.Column{{Title: "#", Width: gutter, Right: true}}, cols...)}
+	lead := []widget.Column{{Title: "#", Width: gutter, Right: true}}
+	labW := 0
+	if p.labelColumn() {
+		labW = 5
+		for _, n := range p.labelSet().Names {
+			labW = max(labW, widget.Width(n))
+		}
+		labW = min(labW, 16)
+		lead = append(lead, widget.Column{Title: "label", Width: labW})
+		labW++
+	}
+	cols, shown := p.gridColumns(visible, p.width-gutter-1-labW)
+	t := widget.Table{Columns: append(lead, cols...)}
 	t.SetWidth(p.width)
 	var b strings.Builder
 	b.WriteString(t.Header(st))
@@ -53,6 +64,9 @@ func (p *Page) gridView(h int) string {
 			continue
 		}
 		cells := []widget.Cell{{Text: groupDigits(r + 1), Style: &st.Muted}}
+		if labW > 0 {
+			cells = append(cells, widget.Cell{Text: p.lab.labels[r], Style: &st.Accent})
+		}
 		for c := g.colOff; c < g.colOff+shown; c++ {
 			v := ""
 			if c < len(rec) {
@@ -98,6 +112,9 @@ func (p *Page) gridColumns(visible [][]string, width int) ([]widget.Column, int)
 func (p *Page) gridFooter(shown int) string {
 	st := &p.ctx.Styles
 	g := &p.grid
+	if p.lab.on && p.focusGrid {
+		return p.labelFooter()
+	}
 	if g.jumping {
 		return widget.Fit(st.Accent.Render("jump to row: "+g.jump+"█")+st.Muted.Render("  (enter go · esc cancel)"), p.width)
 	}

@@ -45,6 +45,8 @@ type Page struct {
 	focusGrid bool // keys move through the rows instead of the dataset list
 	listH     int  // dataset rows shown (set by layout)
 	gridH     int  // data rows the grid shows (set by layout)
+
+	lab labelState // labelling mode of the grid
 }
 
 var (
@@ -62,12 +64,17 @@ func New(ctx *common.Context) *Page { return &Page{ctx: ctx, keys: common.Defaul
 func (p *Page) Title() string { return "Data" }
 
 // Capturing implements common.Page: digits typed into the jump bar are not tab keys.
-func (p *Page) Capturing() bool { return p.grid.jumping }
+func (p *Page) Capturing() bool {
+	return p.grid.jumping || p.focusGrid && p.lab.on // 1–9 are labels there, not tabs
+}
 
 // ShortHelp implements help.KeyMap.
 func (p *Page) ShortHelp() []key.Binding {
+	if p.focusGrid && !p.showColumns && p.lab.on {
+		return []key.Binding{labelKeys, labelUndo, labelClear, labelDone}
+	}
 	if p.focusGrid && !p.showColumns {
-		return []key.Binding{p.keys.PageDown, jumpKey, rightKey, backKey}
+		return []key.Binding{p.keys.PageDown, jumpKey, labelModeKey, backKey}
 	}
 	return []key.Binding{p.keys.Down, browseKey, profileKey, viewKey}
 }
@@ -76,7 +83,7 @@ func (p *Page) ShortHelp() []key.Binding {
 func (p *Page) FullHelp() [][]key.Binding {
 	if p.focusGrid && !p.showColumns {
 		return [][]key.Binding{{p.keys.Up, p.keys.Down, p.keys.PageUp, p.keys.PageDown, p.keys.Top, p.keys.Bottom},
-			{jumpKey, leftKey, rightKey, backKey}, {profileKey, viewKey}}
+			{jumpKey, leftKey, rightKey, backKey}, {labelModeKey, labelKeys, labelUndo, labelClear}, {profileKey, viewKey}}
 	}
 	return [][]key.Binding{{p.keys.Up, p.keys.Down, p.keys.Top, p.keys.Bottom}, {browseKey, profileKey, viewKey, cancelKey, colDownKey}}
 }
@@ -205,6 +212,10 @@ func (p *Page) Update(msg tea.Msg) (common.Page, tea.Cmd) {
 		return p, p.onRows(msg)
 	case profileMsg:
 		return p, p.onProfile(msg)
+	case labelsOpenMsg:
+		return p, p.onLabelsOpen(msg)
+	case labelEditMsg:
+		return p, p.onLabelEdit(msg)
 	case common.TickMsg:
 		if !p.loadingList {
 			return p, p.loadList()
