@@ -75,6 +75,11 @@ func (p *Page) resetGrid(path string) tea.Cmd {
 	}
 	p.grid = gridState{path: path, loading: -1, pending: -1}
 	p.lab.on = false
+	p.dropView(path)
+	if p.search.running {
+		p.search.cancel()
+	}
+	p.search.running, p.search.note = false, ""
 	return p.buildIndex()
 }
 
@@ -266,10 +271,22 @@ func (p *Page) gridKey(msg tea.KeyPressMsg) (tea.Cmd, bool) {
 		}
 		return nil, true
 	}
+	if p.search.input.Active {
+		return p.searchKeyPress(msg)
+	}
+	if p.view.input.Active {
+		return p.viewKeyPress(msg)
+	}
 	if p.lab.on {
 		if cmd, ok := p.labelKey(msg); ok {
 			return cmd, true
 		}
+	}
+	if cmd, ok := p.searchKeyPress(msg); ok {
+		return cmd, true
+	}
+	if cmd, ok := p.viewKeyPress(msg); ok {
+		return cmd, true
 	}
 	h := int64(p.gridRows())
 	switch {

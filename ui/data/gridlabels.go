@@ -70,6 +70,10 @@ func (p *Page) toggleLabelling() tea.Cmd {
 		l.on = false
 		return nil
 	}
+	if p.view.file != "" {
+		p.view.err = fmt.Errorf("labels go on the dataset's own rows: esc back to the whole file first")
+		return nil
+	}
 	l.on, l.err = true, nil
 	if l.path == p.grid.path && (l.lb != nil || l.opening) {
 		return nil

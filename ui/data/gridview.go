@@ -112,7 +112,18 @@ func (p *Page) gridColumns(visible [][]string, width int) ([]widget.Column, int)
 func (p *Page) gridFooter(shown int) string {
 	st := &p.ctx.Styles
 	g := &p.grid
+	search, full := p.searchStatus()
+	if full {
+		return search
+	}
+	view, full := p.viewStatus()
+	if full {
+		return view
+	}
 	if p.lab.on && p.focusGrid {
+		if search != "" { // a search while labelling: its progress or outcome first
+			return widget.Fit(search, p.width)
+		}
 		return p.labelFooter()
 	}
 	if g.jumping {
@@ -130,6 +141,11 @@ func (p *Page) gridFooter(shown int) string {
 		parts = append(parts, fmt.Sprintf("columns %d–%d of %d", g.colOff+1, g.colOff+shown, n))
 	}
 	var status []string
+	for _, s := range []string{view, search} {
+		if s != "" {
+			status = append(status, s)
+		}
+	}
 	switch {
 	case g.building:
 		pct := int64(0)

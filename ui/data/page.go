@@ -46,7 +46,9 @@ type Page struct {
 	listH     int  // dataset rows shown (set by layout)
 	gridH     int  // data rows the grid shows (set by layout)
 
-	lab labelState // labelling mode of the grid
+	lab    labelState  // labelling mode of the grid
+	search searchState // the grid's / search
+	view   viewState   // the grid's filtered or sorted view of the file
 }
 
 var (
@@ -65,7 +67,8 @@ func (p *Page) Title() string { return "Data" }
 
 // Capturing implements common.Page: digits typed into the jump bar are not tab keys.
 func (p *Page) Capturing() bool {
-	return p.grid.jumping || p.focusGrid && p.lab.on // 1–9 are labels there, not tabs
+	return p.grid.jumping || p.search.input.Active || p.view.input.Active ||
+		p.focusGrid && p.lab.on // 1–9 are labels there, not tabs
 }
 
 // ShortHelp implements help.KeyMap.
@@ -74,7 +77,7 @@ func (p *Page) ShortHelp() []key.Binding {
 		return []key.Binding{labelKeys, labelUndo, labelClear, labelDone}
 	}
 	if p.focusGrid && !p.showColumns {
-		return []key.Binding{p.keys.PageDown, jumpKey, labelModeKey, backKey}
+		return []key.Binding{searchKey, filterKey, sortKey, jumpKey, labelModeKey, backKey}
 	}
 	return []key.Binding{p.keys.Down, browseKey, profileKey, viewKey}
 }
@@ -83,7 +86,7 @@ func (p *Page) ShortHelp() []key.Binding {
 func (p *Page) FullHelp() [][]key.Binding {
 	if p.focusGrid && !p.showColumns {
 		return [][]key.Binding{{p.keys.Up, p.keys.Down, p.keys.PageUp, p.keys.PageDown, p.keys.Top, p.keys.Bottom},
-			{jumpKey, leftKey, rightKey, backKey}, {labelModeKey, labelKeys, labelUndo, labelClear}, {profileKey, viewKey}}
+			{jumpKey, leftKey, rightKey, backKey}, {searchKey, searchNextKey, filterKey, sortKey}, {labelModeKey, labelKeys, labelUndo, labelClear}, {profileKey, viewKey}}
 	}
 	return [][]key.Binding{{p.keys.Up, p.keys.Down, p.keys.Top, p.keys.Bottom}, {browseKey, profileKey, viewKey, cancelKey, colDownKey}}
 }
@@ -212,6 +215,18 @@ func (p *Page) Update(msg tea.Msg) (common.Page, tea.Cmd) {
 		return p, p.onRows(msg)
 	case profileMsg:
 		return p, p.onProfile(msg)
+	case searchMsg:
+		return p, p.onSearch(msg)
+	case searchTickMsg:
+		if msg.path == p.grid.path && msg.seq == p.search.seq && p.search.running {
+			return p, searchTick(msg.path, msg.seq)
+		}
+	case viewMsg:
+		return p, p.onView(msg)
+	case viewTickMsg:
+		if msg.seq == p.view.seq && p.view.running != "" {
+			return p, viewTick(msg.seq)
+		}
 	case labelsOpenMsg:
 		return p, p.onLabelsOpen(msg)
 	case labelEditMsg:

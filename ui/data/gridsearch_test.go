@@ -1,0 +1,135 @@
+package data
+
+import (
+	"context"
+	"fmt"
+	"os"
+	"path/filepath"
+	"strings"
+	"sync/atomic"
+	"testing"
+
+	engine "github.com/mlwb/mlwb/stages/data"
+)
+
+// typeText presses each character of s.
+func typeText(t *testing.T, p *Page, s string) {
+	t.Helper()
+	for _, r := range s {
+		press(t, p, string(r))
+	}
+}
+
+// TestGridSearch: "/" finds the next row containing the text from the cursor, n the one after,
+// N the one before, each checked against a plain loop over the rows the file was written with;
+// a search that finds nothing says so and leaves the cursor.
+func TestGridSearch(t *testing.T) {
+	const rows = 5000
+	page, _ := gridPage(t, 100, 24, func(path string) { writeRowsCSV(t, path, rows, 0) })
+	drive(t, page, page.Init())
+	press(t, page, "enter", "/")
+	if !page.Capturing() {
+		t.Fatal("the search prompt does not take the keys")
+	}
+	typeText(t, page, "row 12")
+	press(t, page, "enter")
+	// The reference: rows (0-based) whose text "row N" (N = row+1) contains "row 12", or whose id does.
+	var want []int64
+	for i := 1; i <= rows; i++ {
+		if strings.Contains(fmt.Sprintf("row %d", i), "row 12") {
+			want = append(want, int64(i-1))
+		}
+	}
+	if page.grid.cursor != want[0] {
+		t.Fatalf("/ went to row %d, want %d", page.grid.cursor+1, want[0]+1)
+	}
+	press(t, page, "n")
+	if page.grid.cursor != want[1] {
+		t.Fatalf("n went to row %d, want %d", page.grid.cursor+1, want[1]+1)
+	}
+	press(t, page, "n", "n", "N")
+	if page.grid.cursor != want[2] {
+		t.Fatalf("n n N went to row %d, want %d", page.grid.cursor+1, want[2]+1)
+	}
+	press(t, page, "G", "n")
+	if page.grid.cursor != want[0] || !strings.Contains(screen(t, page), "wrapped") {
+		t.Fatalf("n at the end did not wrap to row %d (at %d)", want[0]+1, page.grid.cursor+1)
+	}
+	at := page.grid.cursor
+	press(t, page, "/")
+	press(t, page, "ctrl+u")
+	typeText(t, page, "ROW")
+	press(t, page, "enter")
+	if v := screen(t, page); page.grid.cursor != at || !strings.Contains(v, `"ROW" not found`) {
+		t.Fatalf("a missing text moved the cursor or was not reported:\n%s", v)
+	}
+}
+
+// TestFindRowCancelled: a cancelled search stops with the context's error.
+func TestFindRowCancelled(t *testing.T) {
+	path := filepath.Join(t.TempDir(), "r.csv")
+	writeRowsCSV(t, path, 3000, 0)
+	ix, err := engine.BuildRowIndex(context.Background(), path, engine.IndexOptions{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	ctx, cancel := context.WithCancel(context.Background())
+	cancel()
+	if _, _, err := findRow(ctx, ix, 0, false, rowMatcher("nothing"), new(atomic.Int64)); err == nil {
+		t.Fatal("a cancelled search went on")
+	}
+}
+
+// TestGridFilterAndSortViews: f filters the file into a view (the footer says how many rows
+// matched), o sorts that view, labelling is refused there, and esc goes back to the whole file and
+// removes the view file.
+func TestGridFilterAndSortViews(t *testing.T) {
+	page, dir := gridPage(t, 100, 24, func(path string) { writeRowsCSV(t, path, 5000, 0) })
+	drive(t, page, page.Init())
+	press(t, page, "enter", "f")
+	typeText(t, page, "id > 4990 && id <= 4995")
+	press(t, page, "enter")
+	v := screen(t, page)
+	if !strings.Contains(v, "filter id > 4990 && id <= 4995 (5 of 5,000 rows)") || !strings.Contains(v, "row 1 of 5") {
+		t.Fatalf("filter view not shown:\n%s", v)
+	}
+	for i := 1; i <= 5; i++ {
+		if l := rowLine(v, i); !strings.Contains(l, fmt.Sprintf("row %d", 4990+i)) {
+			t.Fatalf("filtered row %d: %q\n%s", i, l, v)
+		}
+	}
+	press(t, page, "o")
+	typeText(t, page, "id:desc")
+	press(t, page, "enter")
+	v = screen(t, page)
+	if !strings.Contains(v, "→ sort id:desc") {
+		t.Fatalf("sort view not shown:\n%s", v)
+	}
+	for i := 1; i <= 5; i++ {
+		if l := rowLine(v, i); !strings.Contains(l, fmt.Sprintf("row %d", 4996-i)) {
+			t.Fatalf("sorted row %d: %q\n%s", i, l, v)
+		}
+	}
+	press(t, page, "L")
+	if v := screen(t, page); page.lab.on || !strings.Contains(v, "esc back to the whole file") {
+		t.Fatalf("labelling allowed in a view:\n%s", v)
+	}
+	if m, _ := filepath.Glob(filepath.Join(dir, ".mlwb", "views", "*")); len(m) != 1 {
+		t.Fatalf("view files: %v (the filtered one should be gone once sorted)", m)
+	}
+	press(t, page, "o")
+	typeText(t, page, "nosuch")
+	press(t, page, "enter")
+	if v := screen(t, page); !strings.Contains(v, "nosuch") {
+		t.Fatalf("a sort by a missing column not reported:\n%s", v)
+	}
+	press(t, page, "esc")
+	v = screen(t, page)
+	if !strings.Contains(v, "row 1 of 5,000") || !strings.Contains(rowLine(v, 1), "row 1") || !page.focusGrid {
+		t.Fatalf("esc did not go back to the whole file:\n%s", v)
+	}
+	if m, _ := filepath.Glob(filepath.Join(dir, ".mlwb", "views", "*")); len(m) != 0 {
+		t.Fatalf("view files left: %v", m)
+	}
+	_ = os.Remove
+}

@@ -1,0 +1,228 @@
+package data
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"os"
+	"path/filepath"
+	"strings"
+	"time"
+
+	"charm.land/bubbles/v2/key"
+	tea "charm.land/bubbletea/v2"
+
+	engine "github.com/mlwb/mlwb/stages/data"
+	"github.com/mlwb/mlwb/ui/widget"
+)
+
+// viewState is a derived view of the dataset browsed in the grid: the file filtered (f) or sorted
+// (o) by the data stage's streaming FilterFile and SortFile into a file under .mlwb/views, which
+// the grid then browses like any file (the row index included). Views stack: sorting a filtered
+// view sorts the filtered rows. esc goes back to the dataset's own file and removes the view file.
+type viewState struct {
+	input   widget.LineInput
+	prompt  string // "filter" or "sort": which prompt is open
+	running string // "filter" or "sort" while one runs
+	cancel  context.CancelFunc
+	started time.Time
+	seq     int
+
+	file  string   // the view file browsed; "" for the dataset itself
+	name  string   // the dataset file's name, which view files end with (so the format is known)
+	steps []string // what made it, in order: `filter delay > 30 (12 of 40 rows)`, `sort delay:desc`
+	err   error
+}
+
+var (
+	filterKey = key.NewBinding(key.WithKeys("f"), key.WithHelp("f", "filter rows"))
+	sortKey   = key.NewBinding(key.WithKeys("o"), key.WithHelp("o", "sort rows"))
+)
+
+type (
+	viewMsg struct {
+		src, dst string
+		seq      int
+		step     string
+		err      error
+	}
+	viewTickMsg struct{ seq int }
+)
+
+// viewDir is where view files are written: .mlwb/views in a project, else the system temp dir.
+func (p *Page) viewDir() string {
+	if p.ctx.Project != nil && p.ctx.Project.Root != "" && p.ctx.Project.EnsureStateDir() == nil {
+		dir := filepath.Join(p.ctx.Project.StateDir(), "views")
+		if os.MkdirAll(dir, 0o755) == nil {
+			return dir
+		}
+	}
+	return os.TempDir()
+}
+
+// viewName is the view file for src: its name without a compression suffix (the views are plain
+// text in src's format), so the readers recognise the format by the name as they did src's.
+func viewName(src string) string {
+	base := filepath.Base(src)
+	for _, ext := range []string{".gz", ".zst"} {
+		base = strings.TrimSuffix(base, ext)
+	}
+	return base
+}
+
+// startView runs a filter or sort of the grid's file into a new view file.
+func (p *Page) startView(kind, arg string) tea.Cmd {
+	v := &p.view
+	arg = strings.TrimSpace(arg)
+	if arg == "" {
+		return nil
+	}
+	var keys []engine.SortKey
+	if kind == "sort" {
+		var err error
+		if keys, err = engine.ParseSortKeys(arg); err != nil {
+			v.err = fmt.Errorf("sort keys %q: %w", arg, err)
+			return nil
+		}
+	}
+	if v.running != "" {
+		v.cancel()
+	}
+	ctx, cancel := context.WithCancel(context.Background())
+	v.seq++
+	v.running, v.cancel, v.started, v.err = kind, cancel, time.Now(), nil
+	src, seq, dir := p.grid.path, v.seq, p.viewDir()
+	name := viewName(src)
+	if v.file != "" {
+		name = v.name // a view of a view keeps the dataset's file name
+	}
+	v.name = name
+	run := func() tea.Msg {
+		defer cancel()
+		f, err := os.CreateTemp(dir, "view-*-"+name)
+		if err != nil {
+			return viewMsg{src: src, seq: seq, err: err}
+		}
+		step := ""
+		if kind == "sort" {
+			_, err = engine.SortFile(ctx, src, engine.SortOptions{Keys: keys, Out: f, TempDir: dir})
+			step = "sort " + arg
+		} else {
+			var r *engine.FilterResult
+			if r, err = engine.FilterFile(ctx, src, engine.FilterOptions{Expr: arg, Out: f}); err == nil {
+				step = fmt.Sprintf("filter %s (%s of %s rows)", arg, groupDigits(r.Matched), groupDigits(r.Rows))
+				if r.Errors > 0 {
+					step += fmt.Sprintf("; %s rows not evaluated, first: %s", groupDigits(r.Errors), r.FirstError)
+				}
+			}
+		}
+		if cerr := f.Close(); err == nil {
+			err = cerr
+		}
+		if err != nil && strings.HasPrefix(filepath.Base(src), "view-") {
+			// The view file's own name says nothing to the user; the steps that made it do.
+			err = errors.New(strings.ReplaceAll(err.Error(), src, "the view"))
+		}
+		if err != nil {
+			os.Remove(f.Name())
+			return viewMsg{src: src, seq: seq, err: err}
+		}
+		return viewMsg{src: src, dst: f.Name(), seq: seq, step: step}
+	}
+	return tea.Batch(run, viewTick(seq))
+}
+
+func viewTick(seq int) tea.Cmd {
+	return tea.Tick(200*time.Millisecond, func(time.Time) tea.Msg { return viewTickMsg{seq: seq} })
+}
+
+// onView browses a finished view file (or shows why there is none).
+func (p *Page) onView(msg viewMsg) tea.Cmd {
+	v := &p.view
+	if msg.seq != v.seq || msg.src != p.grid.path {
+		if msg.dst != "" {
+			os.Remove(msg.dst)
+		}
+		return nil
+	}
+	v.running = ""
+	if msg.err != nil {
+		if errors.Is(msg.err, context.Canceled) {
+			msg.err = errors.New("cancelled")
+		}
+		v.err = msg.err
+		return nil
+	}
+	steps, seq, name := append(v.steps, msg.step), v.seq, v.name
+	cmd := p.resetGrid(msg.dst) // drops (and removes) the view it replaces
+	p.view.file, p.view.steps, p.view.seq, p.view.name = msg.dst, steps, seq, name
+	p.previewFor, p.previewErr = msg.dst, nil
+	dst := msg.dst
+	return tea.Batch(cmd, func() tea.Msg {
+		rows, err := readHead(dst, previewRows+1)
+		return previewMsg{path: dst, rows: rows, err: err}
+	})
+}
+
+// dropView removes the view file when the grid moves to another file.
+func (p *Page) dropView(next string) {
+	if p.view.file != "" && p.view.file != next {
+		os.Remove(p.view.file)
+		if p.view.running != "" {
+			p.view.cancel()
+		}
+		p.view = viewState{seq: p.view.seq}
+	}
+}
+
+// leaveView goes back to the dataset's own file.
+func (p *Page) leaveView() tea.Cmd {
+	p.dropView("")
+	p.previewFor = ""
+	return p.loadPreview()
+}
+
+// viewKeyPress handles the filter and sort keys; ok is false for keys it leaves to the grid.
+func (p *Page) viewKeyPress(msg tea.KeyPressMsg) (tea.Cmd, bool) {
+	v := &p.view
+	if v.input.Active {
+		if v.input.Key(msg) == widget.InputAccepted {
+			return p.startView(v.prompt, v.input.Text), true
+		}
+		return nil, true
+	}
+	switch {
+	case v.running != "" && key.Matches(msg, backKey):
+		v.cancel()
+		return nil, true
+	case v.file != "" && key.Matches(msg, backKey):
+		return p.leaveView(), true
+	case key.Matches(msg, filterKey):
+		v.prompt, v.input, v.err = "filter", widget.LineInput{Active: true}, nil
+		return nil, true
+	case key.Matches(msg, sortKey):
+		v.prompt, v.input, v.err = "sort", widget.LineInput{Active: true}, nil
+		return nil, true
+	}
+	return nil, false
+}
+
+// viewStatus is the footer's word on views: the prompt being typed, the one running, what the
+// browsed view is, or the last error.
+func (p *Page) viewStatus() (string, bool) {
+	st := &p.ctx.Styles
+	v := &p.view
+	switch {
+	case v.input.Active && v.prompt == "sort":
+		return v.input.View(st.Accent.Render("sort by (col[:desc],…): "), p.width), true
+	case v.input.Active:
+		return v.input.View(st.Accent.Render(`filter (delay > 30 && origin == "ORD"): `), p.width), true
+	case v.running != "":
+		return st.Warn.Render(fmt.Sprintf("%s… %s · esc cancels", v.running, time.Since(v.started).Round(100*time.Millisecond))), false
+	case v.err != nil:
+		return st.Error.Render(v.err.Error()), false
+	case v.file != "":
+		return st.Info.Render(strings.Join(v.steps, " → ")) + st.Muted.Render(" · esc: whole file"), false
+	}
+	return "", false
+}
