@@ -5,6 +5,7 @@ import (
 	"errors"
 	"fmt"
 	"math"
+	"strconv"
 	"strings"
 	"time"
 
@@ -122,7 +123,11 @@ func (l *histLayer) view(st *themes.Styles) string {
 	head += st.Muted.Render(fmt.Sprintf("  %d changes  esc back", len(l.rows)))
 	cols := []widget.Column{{Title: "commit", Width: 7}, {Title: "when", Width: 9}, {Title: "author", Width: 12}}
 	if l.param != "" {
-		cols = append(cols, widget.Column{Title: "value", Width: 16, Flex: true})
+		valueW := 5
+		for i, r := range l.rows {
+			valueW = max(valueW, len([]rune(r.change(i == len(l.rows)-1))))
+		}
+		cols = append(cols, widget.Column{Title: "value", Width: min(valueW, max(10, w/4))})
 	}
 	cols = append(cols, widget.Column{Title: "runs", Width: 4, Right: true},
 		widget.Column{Title: "best " + primary, Width: max(9, len(primary)+5), Right: true},
@@ -204,6 +209,16 @@ func (p *Page) openParamHistory(file, param string) tea.Cmd {
 			hashes = append(hashes, h.Commits...)
 		}
 		runs, err := runsAt(ctx, st, hashes, spec.Primary)
+		if err != nil {
+			return histMsg{seq: j.seq, err: err}
+		}
+		var ids []int64
+		for _, rs := range runs {
+			for _, r := range rs {
+				ids = append(ids, r.ID)
+			}
+		}
+		params, err := paramsOf(ctx, st, ids)
 		rows := make([]histRow, len(hist))
 		for i, h := range hist {
 			r := histRow{commit: h.Commit, value: h.Value, old: h.Old, present: h.Present}
@@ -212,13 +227,54 @@ func (p *Page) openParamHistory(file, param string) tea.Cmd {
 			}
 			var on []store.CommitRun
 			for _, c := range h.Commits {
-				on = append(on, runs[c]...)
+				for _, run := range runs[c] {
+					if ranWith(params[run.ID], param, h) {
+						on = append(on, run)
+					}
+				}
 			}
 			r.runs, r.best = len(on), versions.BestAtCommit(spec, on)
 			rows[i] = r
 		}
 		return histMsg{seq: j.seq, rows: rows, err: err}
 	}
+}
+
+// ranWith reports whether a run made while the file held h ran with h's value: a run that
+// overrode the key (-p lr=0.3) ran with its own value and is not on h's. A run that did not
+// record the key (made before params_files named the file) is taken at the file's word. Values
+// compare as numbers where both are (the file's "0.10" is the run's "0.1").
+func ranWith(params map[string]string, key string, h versions.ParamVersion) bool {
+	v, ok := params[key]
+	switch {
+	case !ok:
+		return true
+	case !h.Present:
+		return false
+	}
+	if a, err := strconv.ParseFloat(v, 64); err == nil {
+		if b, err := strconv.ParseFloat(h.Value, 64); err == nil {
+			return a == b
+		}
+	}
+	return v == h.Value
+}
+
+// paramsOf is store.Params in slices (see runsAt).
+func paramsOf(ctx context.Context, st *store.Store, ids []int64) (map[int64]map[string]string, error) {
+	out := map[int64]map[string]string{}
+	for len(ids) > 0 {
+		n := min(len(ids), 500)
+		part, err := st.Params(ctx, ids[:n])
+		if err != nil {
+			return nil, err
+		}
+		for k, v := range part {
+			out[k] = v
+		}
+		ids = ids[n:]
+	}
+	return out, nil
 }
 
 // runsAt is store.RunsAtCommits in slices, so a key that held its value over thousands of commits

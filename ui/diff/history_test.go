@@ -131,6 +131,16 @@ func rowOf(v, s string) string {
 func TestFileAndParamHistoryByKeys(t *testing.T) {
 	f := newHistFixture(t)
 	p := f.page
+	// A run at c3 that overrode lr: on c3's commit, but not on the value 0.1.
+	over := &store.Run{UUID: "0123456789abcdef0123456789abcd99", Name: "override", Status: store.StatusFinished,
+		Command: []string{"echo", "0.5"}, GitCommit: f.commits[2], Created: time.Now(), Started: time.Now()}
+	ctx := context.Background()
+	if err := p.ctx.Store.CreateRun(ctx, over, map[string]string{"lr": "0.50", "epochs": "5", "seed": "1"}, nil); err != nil {
+		t.Fatal(err)
+	}
+	if err := p.ctx.Store.WriteMetrics(ctx, []store.Point{{RunID: over.ID, Key: "acc", Value: 0.95}}); err != nil {
+		t.Fatal(err)
+	}
 	press(t, p, "enter") // HEAD's diff: params.yaml only
 	if v := screen(p); !strings.Contains(v, "params.yaml  modified  +1 −1") {
 		t.Fatalf("HEAD's diff:\n%s", v)
@@ -153,8 +163,8 @@ func TestFileAndParamHistoryByKeys(t *testing.T) {
 	if strings.Contains(v, f.commits[1][:7]) {
 		t.Errorf("c2 did not touch params.yaml but is listed:\n%s", v)
 	}
-	// Runs at each commit: c3 has two (best acc 0.9), c1 one (0.6), c4 none.
-	if r := rowOf(v, f.commits[2][:7]); !regexp.MustCompile(`Cid\s+2\s+0\.9\s+raise lr`).MatchString(r) {
+	// Runs at each commit: c3 has three (best acc 0.95, the override), c1 one (0.6), c4 none.
+	if r := rowOf(v, f.commits[2][:7]); !regexp.MustCompile(`Cid\s+3\s+0\.95\s+raise lr`).MatchString(r) {
 		t.Errorf("c3 row: %q", r)
 	}
 	if r := rowOf(v, f.commits[0][:7]); !regexp.MustCompile(`Ann\s+1\s+0\.6\s+start`).MatchString(r) {
@@ -184,8 +194,8 @@ func TestFileAndParamHistoryByKeys(t *testing.T) {
 	if !strings.Contains(v, "values of params.yaml:lr") || !strings.Contains(v, "2 changes") {
 		t.Fatalf("param history:\n%s", v)
 	}
-	// lr was 0.1 from c3 on (runs at c3 and c4: hot, hot2 → 2 runs, best 0.9), 0.01 from c1 to c2
-	// (runs base, tweak → 2 runs, best 0.7).
+	// lr was 0.1 from c3 on (runs at c3 and c4 with lr 0.1: hot, hot2 → 2 runs, best 0.9; the
+	// override ran with 0.5), 0.01 from c1 to c2 (runs base, tweak → 2 runs, best 0.7).
 	if r := rowOf(v, f.commits[2][:7]); !regexp.MustCompile(`Cid\s+0\.01 → 0\.1\s+2\s+0\.9\s`).MatchString(r) {
 		t.Errorf("lr 0.1 row: %q", r)
 	}

@@ -461,7 +461,7 @@ func (p *Page) View() string {
 func (p *Page) historyScreen() string {
 	cmpH := 0
 	if c := p.table(); c != nil {
-		cmpH = min(p.height/2, 3+len(c.Params)+len(c.Metrics))
+		cmpH = min(p.height/2, 4+len(c.Params)+len(c.Metrics))
 	}
 	var b strings.Builder
 	b.WriteString(p.historyView(p.height - cmpH))
@@ -548,12 +548,12 @@ func (p *Page) compareView(h int) string {
 		note = fmt.Sprintf("  %d more runs: t shows them", hidden)
 	}
 	lines := []string{st.Muted.Render(strings.Repeat("─", p.width)),
-		widget.Fit(st.Title.Render(title)+st.Muted.Render(note), p.width), rows[0]}
-	body := rows[1:]
+		widget.Fit(st.Title.Render(title)+st.Muted.Render(note), p.width), rows[0], rows[1]}
+	body := rows[2:]
 	if room := h - len(lines); len(body) > room {
 		body = body[:max(0, room-1)]
 		lines = append(lines, body...)
-		lines = append(lines, st.Muted.Render(fmt.Sprintf("… %d more rows: t shows the whole table", len(rows)-1-len(body))))
+		lines = append(lines, st.Muted.Render(fmt.Sprintf("… %d more rows: t shows the whole table", len(rows)-2-len(body))))
 	} else {
 		lines = append(lines, body...)
 	}

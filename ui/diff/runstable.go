@@ -133,17 +133,17 @@ func (t *runsTable) view(st *themes.Styles) string {
 		more = fmt.Sprintf(" · runs %d–%d of %d (←/→)", t.col+1, t.col+shown, len(c.Runs))
 	}
 	title += st.Muted.Render("  " + order + " · " + params + more + " · * best  esc back")
-	body := t.height - 2
-	head, rows := lines[0], lines[1:]
+	body := t.height - 3
+	head, rows := lines[:2], lines[2:]
 	top := max(0, t.cursor-body+1)
 	rows = rows[min(top, len(rows)):]
-	return widget.Lines(strings.Join(append([]string{title, head}, rows...), "\n"), t.width, t.height)
+	return widget.Lines(strings.Join(append(append([]string{title}, head...), rows...), "\n"), t.width, t.height)
 }
 
 // compareLines draws a comparison: the header (a column per run from run col on, as many as fit
-// in w) and a row per param and metric, each metric's best value starred (and in the good
-// colour), the sort metric's row marked; cursor (-1 for none) is the selected row. It returns how
-// many runs it shows.
+// in w), each run's commit (and status unless finished), and a row per param and metric, each
+// metric's best value starred (and in the good colour), the sort metric's row marked; cursor (-1
+// for none) is the selected param or metric row. It returns how many runs it shows.
 func compareLines(st *themes.Styles, c *versions.Comparison, sortBy string, w, col, cursor int) (int, []string) {
 	labelW := 16
 	for _, r := range c.Params {
@@ -161,13 +161,23 @@ func compareLines(st *themes.Styles, c *versions.Comparison, sortBy string, w, c
 	shown := max(1, (w-labelW)/(runW+1))
 	runs := c.Runs[col:min(len(c.Runs), col+shown)]
 	shown = len(runs)
-	cols := []widget.Column{{Title: "", Width: labelW, Flex: true}}
+	cols := []widget.Column{{Title: "", Width: labelW}}
 	for _, r := range runs {
 		cols = append(cols, widget.Column{Title: r.Label(), Width: runW, Right: true})
 	}
 	t := widget.Table{Columns: cols}
 	t.SetWidth(w)
 	lines := []string{t.Header(st)}
+	muted := st.Muted
+	cells := []widget.Cell{{Text: "commit", Style: &muted}}
+	for _, r := range runs {
+		text := shortLabel(r.Commit)
+		if r.Status != "finished" {
+			text = r.Status + " " + text
+		}
+		cells = append(cells, widget.Cell{Text: text, Style: &muted})
+	}
+	lines = append(lines, t.Row(st, cells, false))
 	row := 0
 	for _, pr := range c.Params {
 		cells := []widget.Cell{{Text: "param " + pr.Key}}
@@ -188,12 +198,12 @@ func compareLines(st *themes.Styles, c *versions.Comparison, sortBy string, w, c
 			label = widget.Cell{Text: "› " + m.Key, Style: &accent}
 		}
 		cells := []widget.Cell{label}
-		for i, v := range m.Values[col : col+shown] {
+		for _, v := range m.Values[col : col+shown] {
 			cell := widget.Cell{Text: "- "}
 			if v != nil {
 				cell.Text = widget.Num(*v) + " "
 			}
-			if col+i == m.Best {
+			if m.Best >= 0 && v != nil && *v == *m.Values[m.Best] { // ties are all best
 				cell.Text = cell.Text[:len(cell.Text)-1] + "*"
 				cell.Style = &good
 			}
