@@ -158,8 +158,7 @@ func (m *Model) Update(msg tea.Msg) (tea.Model, tea.Cmd) {
 		m.status.dirty = msg.dirty
 		return m, nil
 	case countsMsg:
-		m.status.counts = msg.counts
-		return m, nil
+		return m, m.status.setCounts(msg, bellOn(m.ctx))
 	case common.ErrorMsg:
 		m.err, m.errAt = msg.Err, m.ctx.Now()
 		return m, nil

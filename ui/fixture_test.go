@@ -119,6 +119,15 @@ func fixture(t *testing.T) (*project.Project, *store.Store, []string) {
 		if err := s.WriteMetrics(ctx, pts); err != nil {
 			t.Fatal(err)
 		}
+		if sp.status == store.StatusFailed {
+			// The alert the supervisor's last check raises (stages/live's ended-badly rule, word for
+			// word): stored before the TUI opens, so the status line shows it whichever read comes first.
+			a := store.Alert{RunID: r.ID, Rule: "ended_badly", Severity: "error", Message: "run failed with exit code 2",
+				Raised: r.Ended.UnixMilli()}
+			if _, err := s.RaiseAlert(ctx, &a); err != nil {
+				t.Fatal(err)
+			}
+		}
 	}
 	ds, err := s.UpsertDataset(ctx, store.Dataset{Name: "wine", Path: "data/wine.csv", Target: "cultivar"})
 	if err != nil {

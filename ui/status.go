@@ -10,6 +10,7 @@ import (
 
 	"github.com/mlwb/mlwb/stages/versions"
 	"github.com/mlwb/mlwb/store"
+	"github.com/mlwb/mlwb/themes"
 	"github.com/mlwb/mlwb/ui/common"
 	"github.com/mlwb/mlwb/ui/widget"
 )
@@ -20,6 +21,11 @@ type statusInfo struct {
 	headErr error
 	dirty   *bool // nil until known (computed in the background, with a timeout)
 	counts  map[string]int
+	// alerts are the active alerts of every run, newest first (the Live tab shows them in full).
+	alerts []store.Alert
+	// newestAlert is the highest alert id seen; a higher one is a new alert (the bell's cue).
+	newestAlert int64
+	alertsRead  bool // the first read only sets newestAlert: alerts raised before the TUI opened do not ring
 }
 
 type headMsg struct {
@@ -29,7 +35,10 @@ type headMsg struct {
 
 type dirtyMsg struct{ dirty *bool }
 
-type countsMsg struct{ counts map[string]int }
+type countsMsg struct {
+	counts map[string]int
+	alerts []store.Alert
+}
 
 // dirtyTimeout bounds the worktree status: the status line never waits on a huge tree.
 const dirtyTimeout = 3 * time.Second
@@ -59,8 +68,53 @@ func loadCounts(st *store.Store) tea.Cmd {
 		if err != nil {
 			return common.ErrorMsg{Err: err}
 		}
-		return countsMsg{counts: c}
+		as, err := st.Alerts(context.Background(), nil, true)
+		if err != nil {
+			return common.ErrorMsg{Err: err}
+		}
+		return countsMsg{counts: c, alerts: as}
 	}
+}
+
+// setCounts takes a counts read. With bell on, an alert newer than any seen before rings the
+// terminal bell: once, from Update, so a redrawn frame never rings it again.
+func (s *statusInfo) setCounts(msg countsMsg, bell bool) tea.Cmd {
+	s.counts, s.alerts = msg.counts, msg.alerts
+	newest := s.newestAlert
+	for _, a := range msg.alerts {
+		newest = max(newest, a.ID)
+	}
+	ring := bell && s.alertsRead && newest > s.newestAlert
+	s.newestAlert, s.alertsRead = newest, true
+	if ring {
+		return tea.Raw("\a")
+	}
+	return nil
+}
+
+// bellOn reports whether mlwb.yaml's alerts section asks for the terminal bell.
+func bellOn(ctx *common.Context) bool {
+	return ctx.Project != nil && ctx.Project.Config != nil && ctx.Project.Config.Alerts.Bell
+}
+
+// alertSummary is "⚠ 2 alerts: loss is NaN at step 40 in #12" (how many are active, and the
+// newest) or "⚠ run failed with exit code 2 in #3" for one, in the severity's colour; "" for none.
+func alertSummary(st *themes.Styles, as []store.Alert) string {
+	if len(as) == 0 {
+		return ""
+	}
+	a := as[0]
+	text := "⚠ " + a.Message
+	if len(as) > 1 {
+		text = fmt.Sprintf("⚠ %d alerts: %s", len(as), a.Message)
+	}
+	if a.RunID != 0 {
+		text += fmt.Sprintf(" in #%d", a.RunID)
+	}
+	if a.Severity == "error" {
+		return st.Error.Render(text)
+	}
+	return st.Warn.Render(text)
 }
 
 // statusLine renders: project, branch@sha with a dirty mark, run counts; and the right side.
@@ -89,22 +143,38 @@ func statusLine(ctx *common.Context, s statusInfo, right string, w int) string {
 		}
 		parts = append(parts, h)
 	}
-	counts := []string{}
+	full, short := []string{}, []string{}
 	for _, c := range []struct {
 		status, sym string
 	}{{store.StatusRunning, "▶"}, {store.StatusFinished, "✓"}, {store.StatusFailed, "✗"}, {store.StatusLost, "?"}, {store.StatusKilled, "■"}} {
 		if n := s.counts[c.status]; n > 0 || c.status != store.StatusLost && c.status != store.StatusKilled {
-			counts = append(counts, ctx.Styles.Status(c.status).Render(fmt.Sprintf("%s%d %s", c.sym, n, c.status)))
+			style := ctx.Styles.Status(c.status)
+			full = append(full, style.Render(fmt.Sprintf("%s%d %s", c.sym, n, c.status)))
+			short = append(short, style.Render(fmt.Sprintf("%s%d", c.sym, n)))
 		}
 	}
-	parts = append(parts, strings.Join(counts, " "))
-	left := " " + strings.Join(parts, st.Muted.Render(" │ "))
+	sep := st.Muted.Render(" │ ")
+	alerts := alertSummary(st, s.alerts)
 	if right != "" {
 		right += " "
 	}
-	gap := w - widget.Width(left) - widget.Width(right)
-	if gap < 1 {
-		return widget.Fit(left, w)
+	// Narrow terminals give up, in turn, the words after the counts, then the right side (the
+	// theme's name), then the end of the alert's message: the alert is what must be seen.
+	for _, try := range []struct {
+		counts []string
+		right  string
+	}{{full, right}, {short, right}, {short, ""}} {
+		ps := append(parts[:len(parts):len(parts)], strings.Join(try.counts, " "))
+		if alerts != "" {
+			ps = append(ps, alerts)
+		}
+		left := " " + strings.Join(ps, sep)
+		if gap := w - widget.Width(left) - widget.Width(try.right); gap >= 1 || try.right == "" && gap >= 0 {
+			return left + strings.Repeat(" ", gap) + try.right
+		}
+		if alerts == "" {
+			return widget.Fit(left, w) // no alert: the counts keep their words, the theme goes
+		}
 	}
-	return left + strings.Repeat(" ", gap) + right
+	return widget.Fit(" "+strings.Join(append(parts, strings.Join(short, " "), alerts), sep), w)
 }
