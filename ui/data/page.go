@@ -49,6 +49,11 @@ type Page struct {
 	lab    labelState  // labelling mode of the grid
 	search searchState // the grid's / search
 	view   viewState   // the grid's filtered or sorted view of the file
+
+	corr        corrState    // the correlation heatmap's cursor
+	showCorr    bool         // the lower pane shows the correlation heatmap
+	hist        historyState // the version history of the highlighted dataset
+	showHistory bool         // the lower pane shows the version history (it takes the keys)
 }
 
 var (
@@ -73,6 +78,12 @@ func (p *Page) Capturing() bool {
 
 // ShortHelp implements help.KeyMap.
 func (p *Page) ShortHelp() []key.Binding {
+	switch {
+	case p.showHistory:
+		return []key.Binding{p.keys.Down, markKey, diffKey, historyDone}
+	case p.showCorr:
+		return []key.Binding{leftKey, rightKey, p.keys.Down, corrKey}
+	}
 	if p.focusGrid && !p.showColumns && p.lab.on {
 		return []key.Binding{labelKeys, labelUndo, labelClear, labelDone}
 	}
@@ -88,7 +99,8 @@ func (p *Page) FullHelp() [][]key.Binding {
 		return [][]key.Binding{{p.keys.Up, p.keys.Down, p.keys.PageUp, p.keys.PageDown, p.keys.Top, p.keys.Bottom},
 			{jumpKey, leftKey, rightKey, backKey}, {searchKey, searchNextKey, filterKey, sortKey}, {labelModeKey, labelKeys, labelUndo, labelClear}, {profileKey, viewKey}}
 	}
-	return [][]key.Binding{{p.keys.Up, p.keys.Down, p.keys.Top, p.keys.Bottom}, {browseKey, profileKey, viewKey, cancelKey, colDownKey}}
+	return [][]key.Binding{{p.keys.Up, p.keys.Down, p.keys.Top, p.keys.Bottom}, {browseKey, profileKey, viewKey, cancelKey, colDownKey},
+		{corrKey, historyKey, markKey, diffKey}}
 }
 
 // SetSize implements common.Page.
@@ -227,6 +239,8 @@ func (p *Page) Update(msg tea.Msg) (common.Page, tea.Cmd) {
 		if msg.seq == p.view.seq && p.view.running != "" {
 			return p, viewTick(msg.seq)
 		}
+	case historyMsg:
+		p.onHistory(msg)
 	case labelsOpenMsg:
 		return p, p.onLabelsOpen(msg)
 	case labelEditMsg:
@@ -236,6 +250,12 @@ func (p *Page) Update(msg tea.Msg) (common.Page, tea.Cmd) {
 			return p, p.loadList()
 		}
 	case tea.KeyPressMsg:
+		if p.showHistory {
+			return p, p.historyKeyPress(msg)
+		}
+		if p.showCorr && p.corrKeyPress(msg) {
+			return p, nil
+		}
 		if p.focusGrid && !p.showColumns && !(p.prof.running && key.Matches(msg, cancelKey)) {
 			if cmd, ok := p.gridKey(msg); ok {
 				return p, cmd
@@ -251,6 +271,11 @@ func (p *Page) Update(msg tea.Msg) (common.Page, tea.Cmd) {
 		case key.Matches(msg, viewKey):
 			p.showColumns = !p.showColumns
 			return p, nil
+		case key.Matches(msg, corrKey):
+			p.showCorr, p.showHistory = true, false
+			return p, nil
+		case key.Matches(msg, historyKey):
+			return p, p.openHistory()
 		case key.Matches(msg, colDownKey):
 			p.prof.offset++
 			return p, nil
@@ -316,9 +341,14 @@ func (p *Page) View() string {
 	b.WriteByte('\n')
 	b.WriteString(st.Muted.Render(strings.Repeat("─", p.width)))
 	b.WriteByte('\n')
-	if p.showColumns {
+	switch {
+	case p.showHistory:
+		b.WriteString(p.historyView(p.height - listH - 2))
+	case p.showCorr:
+		b.WriteString(p.corrView(p.height - listH - 2))
+	case p.showColumns:
 		b.WriteString(p.columnsView(p.height - listH - 2))
-	} else {
+	default:
 		b.WriteString(p.gridView(p.height - listH - 2))
 	}
 	return widget.Lines(b.String(), p.width, p.height)
