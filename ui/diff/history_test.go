@@ -7,6 +7,7 @@ import (
 	"os/exec"
 	"path/filepath"
 	"regexp"
+	"slices"
 	"sort"
 	"strings"
 	"testing"
@@ -328,5 +329,20 @@ func TestRunsTableByKeys(t *testing.T) {
 		if w := len([]rune(l)); w > 80 {
 			t.Errorf("line %d is %d cells wide at 80 columns", i, w)
 		}
+	}
+	// The two runs still marked fit in 80 columns: → does not scroll them away.
+	press(t, p, "l")
+	if v := screen(p); strings.Contains(v, "runs 2–") || !strings.Contains(rowOf(v, "#1 base"), "#2 tweak") {
+		t.Errorf("→ scrolled runs that all fit:\n%s", v)
+	}
+	// The help lists every key in two groups (the shell shows two beside its own at 80 columns).
+	press(t, p, "esc")
+	h := p.FullHelp()
+	var listed []string
+	for _, b := range h[len(h)-1] {
+		listed = append(listed, b.Help().Key)
+	}
+	if len(h) != 2 || !slices.Contains(listed, "P") || !slices.Contains(listed, "t") || !slices.Contains(listed, "space") {
+		t.Errorf("history help: %d groups, keys %v", len(h), listed)
 	}
 }

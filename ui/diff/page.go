@@ -121,7 +121,7 @@ func (p *Page) FullHelp() [][]key.Binding {
 	}
 	k := p.keysDiff
 	return [][]key.Binding{{p.keys.Up, p.keys.Down, p.keys.PageUp, p.keys.PageDown, p.keys.Top, p.keys.Bottom},
-		{k.Open, k.Mark, k.Worktree, k.Runs}, {k.MarkRuns, k.Table, k.ParamHistory}}
+		{k.Open, k.Mark, k.Worktree, k.Runs, k.MarkRuns, k.Table, k.ParamHistory}} // two groups fit 80 columns
 }
 
 // SetSize implements common.Page.
@@ -461,7 +461,9 @@ func (p *Page) View() string {
 func (p *Page) historyScreen() string {
 	cmpH := 0
 	if c := p.table(); c != nil {
-		cmpH = min(p.height/2, 4+len(c.Params)+len(c.Metrics))
+		// Half the page, or all that the commits leave free when there are few.
+		room := max(p.height/2, p.height-1-len(p.commits))
+		cmpH = min(room, 4+len(c.Params)+len(c.Metrics))
 	}
 	var b strings.Builder
 	b.WriteString(p.historyView(p.height - cmpH))
@@ -538,7 +540,7 @@ func (p *Page) runBadge(runs []store.CommitRun) string {
 func (p *Page) compareView(h int) string {
 	st := &p.ctx.Styles
 	c := p.table()
-	shown, rows := compareLines(st, c, p.sortBy, p.width, 0, -1)
+	_, shown, rows := compareLines(st, c, p.sortBy, p.width, 0, -1)
 	title := fmt.Sprintf("marked runs (%d)", len(c.Runs))
 	if p.sortBy != "" {
 		title += " by " + p.sortBy

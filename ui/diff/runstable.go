@@ -118,7 +118,8 @@ func (t *runsTable) view(st *themes.Styles) string {
 			t.width, t.height)
 	}
 	t.cursor = min(t.cursor, max(0, len(c.Params)+len(c.Metrics)-1))
-	shown, lines := compareLines(st, c, p.sortBy, t.width, t.col, t.cursor)
+	col, shown, lines := compareLines(st, c, p.sortBy, t.width, t.col, t.cursor)
+	t.col = col // keeps →/← from scrolling past the last screenful
 	title := st.Title.Render(fmt.Sprintf("marked runs (%d)", len(c.Runs)))
 	order := "in the order marked"
 	if p.sortBy != "" {
@@ -143,8 +144,9 @@ func (t *runsTable) view(st *themes.Styles) string {
 // compareLines draws a comparison: the header (a column per run from run col on, as many as fit
 // in w), each run's commit (and status unless finished), and a row per param and metric, each
 // metric's best value starred (and in the good colour), the sort metric's row marked; cursor (-1
-// for none) is the selected param or metric row. It returns how many runs it shows.
-func compareLines(st *themes.Styles, c *versions.Comparison, sortBy string, w, col, cursor int) (int, []string) {
+// for none) is the selected param or metric row. It returns the first run it shows (col, kept
+// from scrolling past the last screenful) and how many.
+func compareLines(st *themes.Styles, c *versions.Comparison, sortBy string, w, col, cursor int) (int, int, []string) {
 	labelW := 16
 	for _, r := range c.Params {
 		labelW = max(labelW, len([]rune(r.Key))+6)
@@ -155,10 +157,10 @@ func compareLines(st *themes.Styles, c *versions.Comparison, sortBy string, w, c
 	labelW = min(labelW, max(16, w/3))
 	runW := 12
 	for _, r := range c.Runs {
-		runW = max(runW, min(18, len([]rune(r.Label()))))
+		runW = max(runW, min(18, len([]rune(r.Label()))), len([]rune(commitCell(r))))
 	}
-	col = max(0, min(col, len(c.Runs)-1))
 	shown := max(1, (w-labelW)/(runW+1))
+	col = max(0, min(col, len(c.Runs)-shown)) // never scroll past the last run
 	runs := c.Runs[col:min(len(c.Runs), col+shown)]
 	shown = len(runs)
 	cols := []widget.Column{{Title: "", Width: labelW}}
@@ -171,11 +173,7 @@ func compareLines(st *themes.Styles, c *versions.Comparison, sortBy string, w, c
 	muted := st.Muted
 	cells := []widget.Cell{{Text: "commit", Style: &muted}}
 	for _, r := range runs {
-		text := shortLabel(r.Commit)
-		if r.Status != "finished" {
-			text = r.Status + " " + text
-		}
-		cells = append(cells, widget.Cell{Text: text, Style: &muted})
+		cells = append(cells, widget.Cell{Text: commitCell(r), Style: &muted})
 	}
 	lines = append(lines, t.Row(st, cells, false))
 	row := 0
@@ -212,5 +210,14 @@ func compareLines(st *themes.Styles, c *versions.Comparison, sortBy string, w, c
 		lines = append(lines, t.Row(st, cells, row == cursor))
 		row++
 	}
-	return shown, lines
+	return col, shown, lines
+}
+
+// commitCell is a run's commit in the table, with its status when it did not finish.
+func commitCell(r versions.RunRef) string {
+	text := shortLabel(r.Commit)
+	if r.Status != "finished" {
+		text = r.Status + " " + text
+	}
+	return text
 }

@@ -140,8 +140,7 @@ func (v *viewer) shortHelp() []key.Binding {
 func (v *viewer) fullHelp() [][]key.Binding {
 	k := v.keys
 	return [][]key.Binding{{k.Up, k.Down, k.PageUp, k.PageDown, k.Top, k.Bottom},
-		{k.NextFile, k.NextHunk, k.Split, k.Fold, k.Search, k.NextMatch},
-		{k.History, k.ParamHistory, k.Close}}
+		{k.NextFile, k.NextHunk, k.Split, k.Fold, k.Search, k.NextMatch, k.History, k.ParamHistory, k.Close}}
 }
 
 // key is the viewer as a layer: H opens the history of the file in view (the first file while
