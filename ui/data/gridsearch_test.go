@@ -3,13 +3,13 @@ package data
 import (
 	"context"
 	"fmt"
-	"os"
 	"path/filepath"
 	"strings"
 	"sync/atomic"
 	"testing"
 
 	engine "github.com/mlwb/mlwb/stages/data"
+	"github.com/mlwb/mlwb/ui/common"
 )
 
 // typeText presses each character of s.
@@ -98,6 +98,12 @@ func TestGridFilterAndSortViews(t *testing.T) {
 			t.Fatalf("filtered row %d: %q\n%s", i, l, v)
 		}
 	}
+	// The list's periodic refresh keeps the view.
+	_, cmd := page.Update(common.TickMsg{})
+	drive(t, page, cmd)
+	if v := screen(t, page); !strings.Contains(v, "row 1 of 5 ") {
+		t.Fatalf("a refresh left the view:\n%s", v)
+	}
 	press(t, page, "o")
 	typeText(t, page, "id:desc")
 	press(t, page, "enter")
@@ -131,5 +137,4 @@ func TestGridFilterAndSortViews(t *testing.T) {
 	if m, _ := filepath.Glob(filepath.Join(dir, ".mlwb", "views", "*")); len(m) != 0 {
 		t.Fatalf("view files left: %v", m)
 	}
-	_ = os.Remove
 }

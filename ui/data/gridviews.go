@@ -30,6 +30,7 @@ type viewState struct {
 
 	file  string   // the view file browsed; "" for the dataset itself
 	name  string   // the dataset file's name, which view files end with (so the format is known)
+	base  string   // the dataset file the views were made from (the list's refresh keeps the view)
 	steps []string // what made it, in order: `filter delay > 30 (12 of 40 rows)`, `sort delay:desc`
 	err   error
 }
@@ -93,10 +94,11 @@ func (p *Page) startView(kind, arg string) tea.Cmd {
 	v.running, v.cancel, v.started, v.err = kind, cancel, time.Now(), nil
 	src, seq, dir := p.grid.path, v.seq, p.viewDir()
 	name := viewName(src)
+	base := src
 	if v.file != "" {
-		name = v.name // a view of a view keeps the dataset's file name
+		name, base = v.name, v.base // a view of a view keeps the dataset's file
 	}
-	v.name = name
+	v.name, v.base = name, base
 	run := func() tea.Msg {
 		defer cancel()
 		f, err := os.CreateTemp(dir, "view-*-"+name)
@@ -153,9 +155,9 @@ func (p *Page) onView(msg viewMsg) tea.Cmd {
 		v.err = msg.err
 		return nil
 	}
-	steps, seq, name := append(v.steps, msg.step), v.seq, v.name
+	steps, seq, name, base := append(v.steps, msg.step), v.seq, v.name, v.base
 	cmd := p.resetGrid(msg.dst) // drops (and removes) the view it replaces
-	p.view.file, p.view.steps, p.view.seq, p.view.name = msg.dst, steps, seq, name
+	p.view.file, p.view.steps, p.view.seq, p.view.name, p.view.base = msg.dst, steps, seq, name, base
 	p.previewFor, p.previewErr = msg.dst, nil
 	dst := msg.dst
 	return tea.Batch(cmd, func() tea.Msg {

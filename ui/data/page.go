@@ -170,8 +170,8 @@ func (p *Page) loadPreview() tea.Cmd {
 	}
 	e := p.entries[p.cursor]
 	path := p.absPath(e)
-	if path == p.previewFor {
-		return nil
+	if path == p.previewFor || p.view.file != "" && path == p.view.base {
+		return nil // already shown, or shown through a filtered or sorted view
 	}
 	p.previewFor = path
 	p.previewErr = nil
