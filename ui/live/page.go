@@ -380,8 +380,13 @@ func (p *Page) onKey(msg tea.KeyPressMsg) tea.Cmd {
 
 // moveCursor shows the cursor (at the newest x) or moves it by one braille column, or ten.
 func (p *Page) moveCursor(msg tea.KeyPressMsg) {
-	if !p.cursorOn {
+	if !p.cursorOn { // at the newest point, which the rounded-out x domain may leave short of the end
 		p.cursorOn, p.cursor = true, 1
+		if _, last, ok := p.dataRange(); ok {
+			if x0, x1, _ := p.xRange(); x1 > x0 {
+				p.cursor = min(max((last-x0)/(x1-x0), 0), 1)
+			}
+		}
 		return
 	}
 	step := 1 / float64(max(2*p.lay.plotW-1, 1))

@@ -82,9 +82,9 @@ func (p *Page) visibleKeys() []string {
 	return p.shown[first:min(len(p.shown), first+p.lay.rows*p.lay.cols)]
 }
 
-// xRange is the x extent shared by the charts on screen (so one cursor reads one x everywhere),
-// cut to the zoom window.
-func (p *Page) xRange() (x0, x1 float64, ok bool) {
+// dataRange is the x extent of the data on screen, shared by the charts (so one cursor reads one
+// x everywhere).
+func (p *Page) dataRange() (x0, x1 float64, ok bool) {
 	x0, x1 = math.Inf(1), math.Inf(-1)
 	for _, k := range p.visibleKeys() {
 		for _, f := range p.runs {
@@ -94,9 +94,17 @@ func (p *Page) xRange() (x0, x1 float64, ok bool) {
 			}
 		}
 	}
-	if n := zooms[p.mode][p.zoom]; ok && n > 0 && x1-n > x0 {
-		x0 = x1 - n
+	return x0, x1, ok
+}
+
+// xRange is the x domain the charts draw: the data's, rounded out to stay still (viewX), cut to
+// the zoom window.
+func (p *Page) xRange() (x0, x1 float64, ok bool) {
+	x0, x1, ok = p.dataRange()
+	if !ok {
+		return x0, x1, ok
 	}
+	x0, x1 = viewX(x0, x1, zooms[p.mode][p.zoom])
 	return x0, x1, ok
 }
 
@@ -175,7 +183,7 @@ func (p *Page) chart(key string, x0, x1 float64) string {
 	if !ok {
 		lo, hi = 0, 1
 	}
-	lo, hi = pad(lo, hi)
+	lo, hi = niceRange(pad(lo, hi))
 	if p.cursorOn {
 		series[0].Points = []engine.Point{{X: xc, Y: lo}, {X: xc, Y: hi}}
 	}
