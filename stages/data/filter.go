@@ -5,6 +5,7 @@ import (
 	"context"
 	"fmt"
 	"io"
+	"slices"
 	"strings"
 
 	"github.com/expr-lang/expr"
@@ -73,15 +74,41 @@ func FilterFile(ctx context.Context, path string, o FilterOptions) (*FilterResul
 	if nw <= 0 {
 		nw = workerCount(Options{})
 	}
-	// Each worker has its own expression machine, row environment and JSON scanner.
+	// The compiled evaluator answers most rows; the expression machine takes the rest (see
+	// filterfast.go). Each worker has its own row, machine environment and JSON scanner.
+	fast := compileFast(o.Expr, func(name string) bool {
+		if dl == nil {
+			return true // JSON keys are known per record; a missing one is null
+		}
+		_, ok := env[name]
+		return ok
+	})
+	if !filterCompiled {
+		fast = nil
+	}
+	var cols []int
+	slotOf := map[string]int{}
+	if fast != nil {
+		for i, name := range fast.names {
+			slotOf[name] = i
+			if dl != nil {
+				cols = append(cols, slices.Index(dl.names, name))
+			}
+		}
+	}
 	type state struct {
 		machine vm.VM
 		env     map[string]any
 		js      objScanner
+		row     *fastRow
+		dp      dateParser
 	}
 	states := make([]state, nw)
 	for i := range states {
 		states[i].env = map[string]any{}
+		if fast != nil {
+			states[i].row = fast.newRow(cols)
+		}
 	}
 	res := &FilterResult{}
 	// Parts come in file order, so the first part with an error holds the file's first error.
@@ -105,33 +132,51 @@ func FilterFile(ctx context.Context, path string, o FilterOptions) (*FilterResul
 		}
 		st := &states[i]
 		var p filterPart
-		eval := func(line int64, raw []byte) {
-			p.rows++
-			ok, err := st.machine.Run(prog, st.env)
+		keep := func(raw []byte) {
+			p.hit++
+			if o.Out != nil {
+				p.out = append(p.out, raw...)
+				if len(raw) > 0 && raw[len(raw)-1] != '\n' {
+					p.out = append(p.out, '\n')
+				}
+			}
+		}
+		// machine evaluates a row whose environment (st.env) is filled.
+		machine := func(line int64, raw []byte) {
+			res, err := st.machine.Run(prog, st.env)
 			if err != nil {
 				p.fail(line, strings.Join(strings.Fields(err.Error()), " "))
 				return
 			}
-			if ok.(bool) {
-				p.hit++
-				if o.Out != nil {
-					p.out = append(p.out, raw...)
-					if len(raw) > 0 && raw[len(raw)-1] != '\n' {
-						p.out = append(p.out, '\n')
-					}
-				}
+			b, ok := res.(bool)
+			if !ok {
+				p.fail(line, fmt.Sprintf("the expression gives %v (%T), not true or false", res, res))
+				return
+			}
+			if b {
+				keep(raw)
 			}
 		}
 		if dl != nil {
 			err := eachRecord(c, dl, func(s *csvScanner, fields [][]byte, line int64) error {
+				p.rows++
+				if fast != nil {
+					st.row.reset(fields)
+					if hit, ok := fast.match(st.row); ok {
+						if hit {
+							keep(s.raw())
+						}
+						return nil
+					}
+				}
 				for i, name := range dl.names {
 					var v any
 					if i < len(fields) {
-						v = typedValue(fields[i])
+						v = textValue(fields[i], &st.dp).any()
 					}
 					st.env[name] = v
 				}
-				eval(line, s.raw())
+				machine(line, s.raw())
 				return nil
 			})
 			if err != nil {
@@ -140,17 +185,35 @@ func FilterFile(ctx context.Context, path string, o FilterOptions) (*FilterResul
 			}
 		} else {
 			eachLine(c.data, c.firstLine, func(line int64, ln []byte) {
-				clear(st.env)
+				p.rows++
 				fields, jerr := st.js.parse(bytes.TrimRight(ln, "\r"))
 				if jerr != nil {
-					p.rows++
 					p.fail(line, jerr.Error())
 					return
 				}
-				for _, f := range fields {
-					st.env[string(f.key)] = jsonTyped(f)
+				if fast != nil {
+					r := st.row
+					clear(r.vals)
+					for _, f := range fields {
+						if i, ok := slotOf[string(f.key)]; ok {
+							r.vals[i] = jsonFval(f) // a repeated key: the last one wins, as in the map
+						}
+					}
+					for i := range r.typed {
+						r.typed[i] = true
+					}
+					if hit, ok := fast.match(r); ok {
+						if hit {
+							keep(ln)
+						}
+						return
+					}
 				}
-				eval(line, ln)
+				clear(st.env)
+				for _, f := range fields {
+					st.env[string(f.key)] = jsonFval(f).any()
+				}
+				machine(line, ln)
 			})
 		}
 		return out.Put(c.index, p)
@@ -176,38 +239,9 @@ func (p *filterPart) fail(line int64, msg string) {
 	p.errs++
 }
 
-// typedValue types one CSV value for an expression.
-func typedValue(b []byte) any {
-	b = trimSpace(b)
-	var dp dateParser
-	k, v := classify(b, &dp)
-	switch k {
-	case KindNull:
-		return nil
-	case KindInt:
-		n, _ := parseInt(b) // exact: v went through float64
-		return int(n)
-	case KindFloat:
-		return v
-	case KindBool:
-		return v == 1
-	}
-	return string(b)
-}
-
-func jsonTyped(f jsonField) any {
-	switch f.kind {
-	case KindNull:
-		return nil
-	case KindInt:
-		return int(f.inum)
-	case KindFloat:
-		return f.num
-	case KindBool:
-		return f.num == 1
-	}
-	return string(f.raw)
-}
+// filterCompiled turns the compiled evaluator on; tests turn it off to compare its results with
+// the expression machine's on the same file.
+var filterCompiled = true
 
 // nameCheck collects the first identifier that is neither a column nor a built-in function.
 type nameCheck struct {
