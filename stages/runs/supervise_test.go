@@ -350,9 +350,48 @@ func TestLogDiskFull(t *testing.T) {
 	}
 }
 
-// TestEightRunsAtOnce: eight runs launched together, each logging 2,000 points, all recorded.
+// TestEightRunsAtOnce: eight runs launched together, each logging 2,000 points, all recorded —
+// while a viewer reads the store as the TUI does (its own connection, the runs list, their
+// summaries and a chart's history every 50 ms), and never gets an error (a busy database, a
+// half-written run).
 func TestEightRunsAtOnce(t *testing.T) {
 	p, s := newProject(t)
+	viewer, err := store.Open(p.DefaultDBPath())
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer viewer.Close()
+	stop, viewed := make(chan struct{}), make(chan error, 1)
+	go func() {
+		ctx := context.Background()
+		for {
+			runs, err := viewer.ListRuns(ctx, store.RunQuery{})
+			if err != nil {
+				viewed <- fmt.Errorf("list runs: %w", err)
+				return
+			}
+			ids := make([]int64, len(runs))
+			for i, r := range runs {
+				ids[i] = r.ID
+			}
+			if _, err := viewer.Summaries(ctx, ids); err != nil {
+				viewed <- fmt.Errorf("summaries: %w", err)
+				return
+			}
+			if len(ids) > 0 {
+				if _, err := viewer.History(ctx, ids[0], "loss"); err != nil {
+					viewed <- fmt.Errorf("history: %w", err)
+					return
+				}
+			}
+			select {
+			case <-stop:
+				viewed <- nil
+				return
+			case <-time.After(50 * time.Millisecond):
+			}
+		}
+	}()
 	var ids []int64
 	for i := 0; i < 8; i++ {
 		r := launch(t, p, s, LaunchOptions{Name: fmt.Sprint("r", i), Command: []string{"sh", "-c",
@@ -368,6 +407,10 @@ func TestEightRunsAtOnce(t *testing.T) {
 		if len(sums[id]) == 0 || sums[id][0].Key != "loss" || sums[id][0].Count != 1000 || sums[id][0].Last != 1000 {
 			t.Fatalf("run %d summaries %+v", id, sums[id])
 		}
+	}
+	close(stop)
+	if err := <-viewed; err != nil {
+		t.Fatalf("the viewer open beside eight runs: %v", err)
 	}
 }
 
