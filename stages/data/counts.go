@@ -31,6 +31,10 @@ type valueCounts struct {
 
 const maxDense = 1 << 16
 
+// denseReach bounds the integers the dense window takes: beyond it the window arithmetic
+// (v - denseBase, the widened span) could overflow int64, so such values go to the map.
+const denseReach = 1 << 62
+
 // Salts keep the HyperLogLog hashes of an integer, a float and a date with the same bits apart.
 const (
 	saltInt   = 0x9E3779B97F4A7C15
@@ -75,7 +79,7 @@ func (vc *valueCounts) addString(b []byte) {
 
 // addInt counts an integer.
 func (vc *valueCounts) addInt(v int64) {
-	if vc.dense == nil && !vc.overflow {
+	if vc.dense == nil && !vc.overflow && v > -denseReach && v < denseReach {
 		vc.dense = make([]int64, 1024)
 		vc.denseBase = v - 512
 	}
@@ -117,6 +121,9 @@ func (vc *valueCounts) grewDense(v int64) {
 
 // widenDense grows the window to cover v when the result stays under maxDense counters.
 func (vc *valueCounts) widenDense(v int64) bool {
+	if v <= -denseReach || v >= denseReach {
+		return false
+	}
 	lo, hi := vc.denseBase, vc.denseBase+int64(len(vc.dense))
 	lo, hi = min(lo, v), max(hi, v+1)
 	if hi-lo > maxDense {

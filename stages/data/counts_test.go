@@ -1,0 +1,41 @@
+package data
+
+import (
+	"context"
+	"math"
+	"os"
+	"path/filepath"
+	"testing"
+)
+
+// TestExtremeIntegers profiles integers at the ends of int64, where the dense counting window's
+// arithmetic (value − base, the widened span) would overflow: they must be counted in the map,
+// with exact extremes and distinct count, not crash or loop.
+func TestExtremeIntegers(t *testing.T) {
+	vals := []string{"5", "-9223372036854775808", "9223372036854775807", "-5", "9223372036854775807",
+		"4611686018427387904", "-4611686018427387904", "0", "5"}
+	for _, first := range []int{0, 1, 2} { // the window opened by a small value, or by an extreme one
+		text := "v\n"
+		for i := range vals {
+			text += vals[(first+i)%len(vals)] + "\n"
+		}
+		path := filepath.Join(t.TempDir(), "x.csv")
+		if err := os.WriteFile(path, []byte(text), 0o644); err != nil {
+			t.Fatal(err)
+		}
+		p, err := ProfileFile(context.Background(), path, Options{Workers: 1})
+		if err != nil {
+			t.Fatal(err)
+		}
+		c := p.Columns[0]
+		if c.Type != "int" || c.Count != 9 || c.Distinct != 7 {
+			t.Fatalf("first %d: type %s count %d distinct %d, want int 9 7", first, c.Type, c.Count, c.Distinct)
+		}
+		if c.Min != int64(math.MinInt64) || c.Max != int64(math.MaxInt64) {
+			t.Errorf("first %d: min %v max %v", first, c.Min, c.Max)
+		}
+		if len(c.Top) == 0 || c.Top[0].Count != 2 {
+			t.Errorf("first %d: top %+v", first, c.Top)
+		}
+	}
+}
