@@ -26,6 +26,13 @@ func TestNiceAxes(t *testing.T) {
 	if lo, hi := niceRange(0.1, 2.1); lo != 0 || math.Abs(hi-2.2) > 1e-12 {
 		t.Errorf("niceRange(0.1, 2.1) = %v, %v", lo, hi)
 	}
+	// A flat series (one value, or a metric logged once) is drawn 5% either side of its value:
+	// 0.98 → [0.931, 1.029] → step 0.01: [0.93, 1.03]; at zero, ±1.
+	for _, c := range []struct{ v, lo, hi float64 }{{0.98, 0.93, 1.03}, {-40, -42, -38}, {0, -1, 1}} {
+		if lo, hi := niceRange(pad(c.v, c.v)); math.Abs(lo-c.lo) > 1e-9 || math.Abs(hi-c.hi) > 1e-9 {
+			t.Errorf("flat %v drawn over [%v, %v], want [%v, %v]", c.v, lo, hi, c.lo, c.hi)
+		}
+	}
 	// Near the float limits the range is left as it is rather than made infinite.
 	if lo, hi := niceRange(-math.MaxFloat64, math.MaxFloat64); lo != -math.MaxFloat64 || hi != math.MaxFloat64 {
 		t.Errorf("niceRange(±max) = %v, %v", lo, hi)

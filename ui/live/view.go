@@ -246,12 +246,14 @@ func (p *Page) pointBuf(i int) []engine.Point {
 	return p.bufs[i]
 }
 
-// pad widens a y range by 5% each way (a flat series gets ±1 or ±5% of its value) so lines do
+// pad widens a y range by 5% each way (a flat series gets ±5% of its value, ±1 at zero) so lines do
 // not run along the frame, without overflowing near ±MaxFloat64.
 func pad(lo, hi float64) (float64, float64) {
 	d := (hi/2 - lo/2) / 10
-	if !(d > 0) {
-		d = max(math.Abs(lo)/20, 1)
+	if !(d > 0) { // one value: 5% either side of it (a loss stuck at 0.98 is drawn at 0.93–1.03, not -0.2–2)
+		if d = math.Abs(lo) / 20; !(d > 0) {
+			d = 1
+		}
 	}
 	return max(lo-d, -math.MaxFloat64), min(hi+d, math.MaxFloat64)
 }
