@@ -322,6 +322,9 @@ func (m *Model) shortHelp() []key.Binding {
 		return []key.Binding{key.NewBinding(key.WithKeys("esc"), key.WithHelp("esc/?", "close help"))}
 	}
 	out := append([]key.Binding{}, m.pages[m.active].ShortHelp()...)
+	if m.pages[m.active].Capturing() { // the page takes every key (a prompt, labelling's 1–9): no tab keys
+		return out
+	}
 	return append(out, m.keys.Tab1, m.keys.NextTab, m.keys.Help, m.keys.Quit)
 }
 

@@ -175,3 +175,29 @@ func TestFlowSwitchTabsAndHelp(t *testing.T) {
 		t.Fatalf("final tab %d, help %v; want tab 2 (Diff) with help closed", final.active, final.showHelp)
 	}
 }
+
+// TestHelpBarWhileCapturing: while a page takes every key (the Runs tab's filter prompt), the help
+// bar does not offer the tab and quit keys, which would be typed into the prompt; esc brings them
+// back.
+func TestHelpBarWhileCapturing(t *testing.T) {
+	m, _ := newFixtureModel(t, "mono", 120, 40)
+	press(t, m, "2")
+	last := func() string {
+		lines := strings.Split(ansi.Strip(m.Render()), "\n")
+		return lines[len(lines)-1]
+	}
+	if !strings.Contains(last(), "go to tab") {
+		t.Fatalf("help bar lacks the tab keys: %q", last())
+	}
+	press(t, m, "/")
+	if !m.pages[m.active].Capturing() {
+		t.Fatal("the filter prompt does not capture keys")
+	}
+	if s := last(); strings.Contains(s, "go to tab") || strings.Contains(s, "quit") {
+		t.Fatalf("help bar offers global keys while the prompt takes them: %q", s)
+	}
+	m.Update(tea.KeyPressMsg{Code: tea.KeyEscape})
+	if s := last(); !strings.Contains(s, "go to tab") {
+		t.Fatalf("help bar after esc: %q", s)
+	}
+}
