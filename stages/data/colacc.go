@@ -129,6 +129,7 @@ type colAcc struct {
 
 	values valueCounts
 	dp     dateParser
+	last   Kind // kind of the last text value: a date column tries the date parser first
 }
 
 func newColAcc(limit int, dayFirst bool) *colAcc {
@@ -150,21 +151,43 @@ func numSlot(k Kind) int {
 // addText counts one raw text value (CSV) read at line, and returns its kind and number.
 func (c *colAcc) addText(b []byte, line int64) (Kind, float64) {
 	b = trimSpace(b)
-	k, v := classify(b, &c.dp)
-	var iv int64
-	if k == KindInt {
-		iv, _ = parseInt(b)
+	if c.last == KindDate {
+		// A value the date parser reads is a date for classify too (it has separators no number
+		// has, and is longer than any null token), so the other tests can be skipped.
+		if t, ok := c.dp.parse(b); ok {
+			c.addValue(KindDate, b, t, 0, line)
+			c.addLength(len(b))
+			return KindDate, t
+		}
 	}
-	c.addKind(k, b, v, iv, line)
+	k, v, iv := classifyTrimmed(b, &c.dp)
+	c.last = k
+	if k == KindNull {
+		c.kinds[k]++
+		return k, v
+	}
+	c.addValue(k, b, v, iv, line)
+	if k == KindString {
+		c.addTextLength(b, line)
+	} else {
+		c.addLength(len(b)) // numbers, dates and booleans are ASCII as classify reads them
+	}
 	return k, v
 }
 
 // addKind counts one value whose kind is already known (typed sources: JSON, Parquet).
 func (c *colAcc) addKind(k Kind, b []byte, v float64, iv int64, line int64) {
-	c.kinds[k]++
 	if k == KindNull {
+		c.kinds[k]++
 		return
 	}
+	c.addValue(k, b, v, iv, line)
+	c.addTextLength(b, line)
+}
+
+// addValue counts a non-null value of kind k: its kind, example, statistics and distinct count.
+func (c *colAcc) addValue(k Kind, b []byte, v float64, iv int64, line int64) {
+	c.kinds[k]++
 	if len(c.examples[k]) < examplesPerKind {
 		c.examples[k] = append(c.examples[k], example{Line: line, Value: clip(b, 80)})
 	}
@@ -214,6 +237,11 @@ func (c *colAcc) addKind(k Kind, b []byte, v float64, iv int64, line int64) {
 	if wasExact && c.values.overflow {
 		c.seedSketches()
 	}
+}
+
+// addTextLength counts the length in characters of a value that may not be ASCII, and invalid
+// UTF-8.
+func (c *colAcc) addTextLength(b []byte, line int64) {
 	n := len(b)
 	if !isASCII(b) {
 		if !utf8.Valid(b) {
@@ -224,6 +252,10 @@ func (c *colAcc) addKind(k Kind, b []byte, v float64, iv int64, line int64) {
 		}
 		n = utf8.RuneCount(b)
 	}
+	c.addLength(n)
+}
+
+func (c *colAcc) addLength(n int) {
 	if n < c.lenMin {
 		c.lenMin = n
 	}

@@ -14,6 +14,13 @@ import (
 type dateParser struct {
 	dayFirst bool
 	hasTime  bool // some value carried a time of day
+
+	// The date part of the last value whose date took exactly 10 bytes ("2024-03-01",
+	// "01/03/2024"), and its epoch seconds: consecutive values of a column usually share the day,
+	// and then only the time of day is read.
+	lastDate [10]byte
+	lastSecs float64
+	lastOK   bool
 }
 
 // parse returns the value as seconds since the Unix epoch (UTC; a given offset is applied).
@@ -21,6 +28,25 @@ func (dp *dateParser) parse(b []byte) (float64, bool) {
 	if len(b) < 6 || len(b) > 40 {
 		return 0, false
 	}
+	var secs float64
+	i := 0
+	if dp.lastOK && len(b) >= 10 && [10]byte(b[:10]) == dp.lastDate && (len(b) == 10 || b[10] < '0' || b[10] > '9') {
+		// Same 10 bytes, and no further digit to extend the last field: the date reads the same.
+		secs, i = dp.lastSecs, 10
+	} else {
+		var ok bool
+		if secs, i, ok = dp.parseDate(b); !ok {
+			return 0, false
+		}
+		if i == 10 {
+			dp.lastDate, dp.lastSecs, dp.lastOK = [10]byte(b[:10]), secs, true
+		}
+	}
+	return dp.parseTime(b[i:], secs)
+}
+
+// parseDate reads the date part at the front of b: its epoch seconds at midnight UTC and length.
+func (dp *dateParser) parseDate(b []byte) (float64, int, bool) {
 	var f [3]int
 	var w [3]int
 	i := 0
@@ -28,22 +54,22 @@ func (dp *dateParser) parse(b []byte) (float64, bool) {
 	for k := 0; k < 3; k++ {
 		v, n := digits(b[i:], 4)
 		if n == 0 {
-			return 0, false
+			return 0, 0, false
 		}
 		f[k], w[k] = v, n
 		i += n
 		if k < 2 {
 			if i >= len(b) {
-				return 0, false
+				return 0, 0, false
 			}
 			c := b[i]
 			if c != '-' && c != '/' && c != '.' {
-				return 0, false
+				return 0, 0, false
 			}
 			if k == 0 {
 				sep = c
 			} else if c != sep {
-				return 0, false
+				return 0, 0, false
 			}
 			i++
 		}
@@ -59,13 +85,17 @@ func (dp *dateParser) parse(b []byte) (float64, bool) {
 			m, d, y = f[0], f[1], f[2]
 		}
 	default:
-		return 0, false
+		return 0, 0, false
 	}
 	if m < 1 || m > 12 || d < 1 || d > daysIn(y, m) {
-		return 0, false
+		return 0, 0, false
 	}
-	secs := float64(daysFromCivil(y, m, d)) * 86400
-	rest := b[i:]
+	return float64(daysFromCivil(y, m, d)) * 86400, i, true
+}
+
+// parseTime reads what follows the date (nothing, or a time of day with an optional offset) and
+// returns the instant, given the date's epoch seconds.
+func (dp *dateParser) parseTime(rest []byte, secs float64) (float64, bool) {
 	if len(rest) == 0 {
 		return secs, true
 	}

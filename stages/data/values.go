@@ -54,37 +54,42 @@ func isNullToken(b []byte) bool {
 // layout found for the first date is tried first). Leading-zero codes such as "02139" are strings:
 // turning a zip code into 2139 is the silent coercion this tool exists to avoid.
 func classify(b []byte, dp *dateParser) (Kind, float64) {
-	b = trimSpace(b)
+	k, v, _ := classifyTrimmed(trimSpace(b), dp)
+	return k, v
+}
+
+// classifyTrimmed is classify of a value already trimmed, also returning an integer's exact value.
+func classifyTrimmed(b []byte, dp *dateParser) (Kind, float64, int64) {
 	if isNullToken(b) {
-		return KindNull, 0
+		return KindNull, 0, 0
 	}
 	c := b[0]
 	if (c >= '0' && c <= '9') || c == '-' || c == '+' || c == '.' {
 		if v, ok := parseInt(b); ok {
-			return KindInt, float64(v)
+			return KindInt, float64(v), v
 		}
 		if looksFloat(b) {
 			if v, err := strconv.ParseFloat(unsafeString(b), 64); err == nil || isRangeErr(err) {
-				return KindFloat, v
+				return KindFloat, v, 0
 			}
 		}
 		if c >= '0' && c <= '9' {
 			if t, ok := dp.parse(b); ok {
-				return KindDate, t
+				return KindDate, t, 0
 			}
 		}
-		return KindString, 0
+		return KindString, 0, 0
 	}
 	switch len(b) {
 	case 3, 8, 9: // inf, Infinity, -Infinity handled by looksFloat above for the signed forms
 		if isInf(b) {
-			return KindFloat, math.Inf(1)
+			return KindFloat, math.Inf(1), 0
 		}
 	}
 	if isBool(b) {
-		return KindBool, boolValue(b)
+		return KindBool, boolValue(b), 0
 	}
-	return KindString, 0
+	return KindString, 0, 0
 }
 
 func isRangeErr(err error) bool {
