@@ -124,6 +124,7 @@ type colAcc struct {
 	lenMin, lenMax int
 	lenSum         int64
 	minStr, maxStr []byte // of the text values
+	ranked         []bool // by valueCounts index: the text value has been compared with minStr/maxStr
 	badUTF8        int64
 	badUTF8Line    int64
 
@@ -220,7 +221,16 @@ func (c *colAcc) addValue(k Kind, b []byte, v float64, iv int64, line int64) {
 		}
 		c.values.addString(b)
 	default:
-		c.values.addString(b)
+		i := c.values.addString(b)
+		if i >= 0 && int(i) < len(c.ranked) && c.ranked[i] {
+			break // a text value compared before cannot move the extremes
+		}
+		for i >= 0 && int(i) >= len(c.ranked) {
+			c.ranked = append(c.ranked, false)
+		}
+		if i >= 0 {
+			c.ranked[i] = true
+		}
 		if c.minStr == nil || bytes.Compare(b, c.minStr) < 0 {
 			c.minStr = append(c.minStr[:0], b...)
 			if c.minStr == nil {

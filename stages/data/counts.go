@@ -17,6 +17,7 @@ import (
 type valueCounts struct {
 	strIdx    map[string]int32
 	strCounts []int64
+	short     shortTable // fast index of the short strings of strIdx
 	denseBase int64
 	dense     []int64
 	ints      map[int64]int64
@@ -62,19 +63,35 @@ func (vc *valueCounts) grew() {
 	}
 }
 
-// addString counts a text (or boolean) value.
-func (vc *valueCounts) addString(b []byte) {
+// addString counts a text (or boolean) value and returns its counter's index, or -1 once the
+// column is approximate.
+func (vc *valueCounts) addString(b []byte) int32 {
 	if vc.overflow {
 		vc.hll.InsertHash(xxhash.Sum64(b))
-		return
+		return -1
 	}
-	if i, ok := vc.strIdx[string(b)]; ok {
+	short := len(b) <= shortMax
+	if short {
+		if i := vc.short.get(b); i >= 0 {
+			vc.strCounts[i]++
+			return i
+		}
+	}
+	i, ok := vc.strIdx[string(b)]
+	if ok {
 		vc.strCounts[i]++
-		return
+	} else {
+		i = int32(len(vc.strCounts))
+		vc.strIdx[string(b)] = i
+		vc.strCounts = append(vc.strCounts, 1)
 	}
-	vc.strIdx[string(b)] = int32(len(vc.strCounts))
-	vc.strCounts = append(vc.strCounts, 1)
-	vc.grew()
+	if short {
+		vc.short.put(b, i)
+	}
+	if !ok {
+		vc.grew()
+	}
+	return i
 }
 
 // addInt counts an integer.

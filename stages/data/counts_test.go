@@ -39,3 +39,32 @@ func TestExtremeIntegers(t *testing.T) {
 		}
 	}
 }
+
+// TestShortStringCounts counts short values (the packed-word table's keys: lengths 0 to 8, with
+// zero bytes that padding must not confuse, "a" vs "a\x00") and longer ones against a plain map.
+func TestShortStringCounts(t *testing.T) {
+	var vc valueCounts
+	vc.init(1 << 20)
+	want := map[string]int64{}
+	r := uint64(1)
+	for i := 0; i < 200_000; i++ {
+		r ^= r << 13
+		r ^= r >> 7
+		r ^= r << 17
+		n := int(r % 11)
+		b := make([]byte, n)
+		for j := range b {
+			b[j] = "a\x00b"[(r>>(8+2*j))%3]
+		}
+		want[string(b)]++
+		vc.addString(b)
+	}
+	if vc.distinct != len(want) {
+		t.Fatalf("distinct %d, want %d", vc.distinct, len(want))
+	}
+	for s, i := range vc.strIdx {
+		if vc.strCounts[i] != want[s] {
+			t.Fatalf("%q: count %d, want %d", s, vc.strCounts[i], want[s])
+		}
+	}
+}
