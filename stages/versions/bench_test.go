@@ -41,7 +41,7 @@ func dropRepoCache() {
 	cachedRepos.Lock()
 	defer cachedRepos.Unlock()
 	for root, c := range cachedRepos.m {
-		c.close()
+		c.closeAll()
 		delete(cachedRepos.m, root)
 	}
 }

@@ -28,16 +28,17 @@ func (d *CodeDiff) Totals() (added, deleted int) {
 // DiffSnapshots compares two snapshots of the repository holding root.
 func DiffSnapshots(ctx context.Context, root string, a, b Snapshot, opt DiffOptions) (*CodeDiff, error) {
 	var d *CodeDiff
-	err := withCachedRepo(root, func(repo *git.Repository) error {
+	err := withCachedReaders(root, func(repo *git.Repository, readers readersFunc) error {
 		var err error
-		d, err = diffIn(ctx, repo, root, a, b, opt)
+		d, err = diffIn(ctx, repo, readers, root, a, b, opt)
 		return err
 	})
 	return d, err
 }
 
-// diffIn is DiffSnapshots in an opened repository.
-func diffIn(ctx context.Context, repo *git.Repository, root string, a, b Snapshot, opt DiffOptions) (*CodeDiff, error) {
+// diffIn is DiffSnapshots in an opened repository; readers (nil: repo alone) gives handles for
+// reading the changed files in parallel.
+func diffIn(ctx context.Context, repo *git.Repository, readers readersFunc, root string, a, b Snapshot, opt DiffOptions) (*CodeDiff, error) {
 	ta, err := treeOf(ctx, repo, root, a)
 	if err != nil {
 		return nil, err
@@ -46,7 +47,7 @@ func diffIn(ctx context.Context, repo *git.Repository, root string, a, b Snapsho
 	if err != nil {
 		return nil, err
 	}
-	files, err := diffTrees(ctx, repo, ta, tb, opt)
+	files, err := diffTrees(ctx, repo, readers, ta, tb, opt)
 	if err != nil {
 		return nil, fmt.Errorf("diff %s..%s: %w", a.Label, b.Label, err)
 	}
@@ -56,7 +57,7 @@ func diffIn(ctx context.Context, repo *git.Repository, root string, a, b Snapsho
 // DiffRevs compares two revisions (or WORKTREE), like `git diff A B`.
 func DiffRevs(ctx context.Context, root, a, b string, opt DiffOptions) (*CodeDiff, error) {
 	var d *CodeDiff
-	err := withCachedRepo(root, func(repo *git.Repository) error {
+	err := withCachedReaders(root, func(repo *git.Repository, readers readersFunc) error {
 		sa, err := resolveIn(repo, root, a)
 		if err != nil {
 			return err
@@ -65,7 +66,7 @@ func DiffRevs(ctx context.Context, root, a, b string, opt DiffOptions) (*CodeDif
 		if err != nil {
 			return err
 		}
-		d, err = diffIn(ctx, repo, root, sa, sb, opt)
+		d, err = diffIn(ctx, repo, readers, root, sa, sb, opt)
 		return err
 	})
 	return d, err
@@ -75,7 +76,7 @@ func DiffRevs(ctx context.Context, root, a, b string, opt DiffOptions) (*CodeDif
 // as `git show --first-parent`), or against the empty tree for a root commit.
 func DiffCommit(ctx context.Context, root, rev string, opt DiffOptions) (*CodeDiff, error) {
 	var d *CodeDiff
-	err := withCachedRepo(root, func(repo *git.Repository) error {
+	err := withCachedReaders(root, func(repo *git.Repository, readers readersFunc) error {
 		h, err := repo.ResolveRevision(plumbing.Revision(rev))
 		if err != nil {
 			return fmt.Errorf("revision %q in %s: %w", rev, root, err)
@@ -91,7 +92,7 @@ func DiffCommit(ctx context.Context, root, rev string, opt DiffOptions) (*CodeDi
 		if c.NumParents() > 0 {
 			parent = Snapshot{Label: short(c.ParentHashes[0].String()), Commit: c.ParentHashes[0].String()}
 		}
-		d, err = diffIn(ctx, repo, root, parent, Snapshot{Label: short(h.String()), Commit: h.String()}, opt)
+		d, err = diffIn(ctx, repo, readers, root, parent, Snapshot{Label: short(h.String()), Commit: h.String()}, opt)
 		return err
 	})
 	return d, err

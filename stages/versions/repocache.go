@@ -16,6 +16,53 @@ import (
 type cachedRepo struct {
 	repo  *git.Repository
 	close func()
+	// helpers are more handles on the same repository, opened when a diff first reads blobs in
+	// parallel (see readers) and kept so later diffs do not decode the pack indexes again.
+	helpers []cachedRepo
+}
+
+// closeAll closes the repository and its helpers.
+func (c *cachedRepo) closeAll() {
+	c.close()
+	for _, h := range c.helpers {
+		h.close()
+	}
+	c.helpers = nil
+}
+
+// Object cache sizes: the main handle reads trees, commits and blobs for every use; a helper
+// only reads its share of one diff's blobs, so a smaller cache bounds the memory the helpers add.
+const (
+	mainObjectCache   = 256 * cache.MiByte
+	helperObjectCache = 64 * cache.MiByte
+)
+
+// maxHelpers bounds the extra handles per repository (each holds its own pack index and cache).
+const maxHelpers = 3
+
+// readersFunc gives up to n handles on one repository for reading objects in parallel, one per
+// goroutine: the handle in use first, then helpers. Separate handles share no storage, which is
+// what makes them safe to use at once. It may give fewer than n (a helper failed to open).
+type readersFunc func(n int) []*git.Repository
+
+// readers is c's readersFunc; it opens missing helpers on root. It runs under cachedRepos' lock,
+// inside withCachedRepo's fn, like every other use of c.
+func (c *cachedRepo) readers(root string) readersFunc {
+	return func(n int) []*git.Repository {
+		n = min(n, 1+maxHelpers)
+		for len(c.helpers) < n-1 {
+			h, err := openForReading(root, helperObjectCache)
+			if err != nil {
+				break // the diff reads with fewer handles
+			}
+			c.helpers = append(c.helpers, h)
+		}
+		out := []*git.Repository{c.repo}
+		for i := 0; i < n-1 && i < len(c.helpers); i++ {
+			out = append(out, c.helpers[i].repo)
+		}
+		return out
+	}
 }
 
 // cachedRepos keeps one opened repository per root: opening decodes every pack index (most of a
@@ -24,36 +71,44 @@ type cachedRepo struct {
 // for concurrent readers, so each use holds the lock.
 var cachedRepos = struct {
 	sync.Mutex
-	m map[string]cachedRepo
-}{m: map[string]cachedRepo{}}
+	m map[string]*cachedRepo
+}{m: map[string]*cachedRepo{}}
 
 // withCachedRepo runs fn on the cached repository of root. The cache loads pack indexes once, so a
 // repack or a new pack since can make it miss objects or files: on such an error fn runs once
 // more on a freshly opened repository, which replaces the cached one. Other errors (a file that
 // does not parse, say) are fn's answer and are returned as they are.
 func withCachedRepo(root string, fn func(*git.Repository) error) error {
+	return withCachedReaders(root, func(repo *git.Repository, _ readersFunc) error { return fn(repo) })
+}
+
+// withCachedReaders is withCachedRepo for work that can read objects in parallel: fn also gets
+// the cached helper handles of root (dropped with the repository when it is stale). fn must be
+// done with every handle when it returns.
+func withCachedReaders(root string, fn func(*git.Repository, readersFunc) error) error {
 	cachedRepos.Lock()
 	defer cachedRepos.Unlock()
 	if c, ok := cachedRepos.m[root]; ok {
-		err := fn(c.repo)
+		err := fn(c.repo, c.readers(root))
 		if !maybeStale(err) {
 			return err
 		}
-		c.close()
+		c.closeAll()
 		delete(cachedRepos.m, root)
 	}
-	c, err := openForReading(root)
+	fresh, err := openForReading(root, mainObjectCache)
 	if err != nil {
 		return err
 	}
+	c := &fresh
 	cachedRepos.m[root] = c // fresh, so whatever fn says now is the repository's answer
-	return fn(c.repo)
+	return fn(c.repo, c.readers(root))
 }
 
 // openForReading opens the repository holding root for many object reads: pack files stay open
 // between reads (go-git's default reopens a pack file for every object) and the object cache is
-// larger.
-func openForReading(root string) (cachedRepo, error) {
+// larger (cacheSize bytes).
+func openForReading(root string, cacheSize cache.FileSize) (cachedRepo, error) {
 	repo, err := openRepo(root)
 	if err != nil {
 		return cachedRepo{}, err
@@ -62,7 +117,7 @@ func openForReading(root string) (cachedRepo, error) {
 	if !ok {
 		return cachedRepo{repo: repo, close: func() {}}, nil
 	}
-	st := filesystem.NewStorageWithOptions(fsys.Filesystem(), cache.NewObjectLRU(256*cache.MiByte),
+	st := filesystem.NewStorageWithOptions(fsys.Filesystem(), cache.NewObjectLRU(cacheSize),
 		filesystem.Options{KeepDescriptors: true})
 	var wt billy.Filesystem
 	if w, err := repo.Worktree(); err == nil {

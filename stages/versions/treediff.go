@@ -52,24 +52,22 @@ const (
 	renameLimit = 1000
 )
 
-// diffTrees compares two trees (nil is the empty tree) file by file, sorted by path.
-func diffTrees(ctx context.Context, repo *git.Repository, a, b *object.Tree, opt DiffOptions) ([]FileChange, error) {
+// diffTrees compares two trees (nil is the empty tree) file by file, sorted by path. The changed
+// files are read in parallel with handles from readers (nil: with repo alone).
+func diffTrees(ctx context.Context, repo *git.Repository, readers readersFunc, a, b *object.Tree, opt DiffOptions) ([]FileChange, error) {
 	changes, err := object.DiffTreeWithOptions(ctx, a, b, &object.DiffTreeOptions{
 		DetectRenames: !opt.NoRenames, RenameScore: renameScore, RenameLimit: renameLimit,
 	})
 	if err != nil {
 		return nil, fmt.Errorf("comparing trees: %w", err)
 	}
-	out := make([]FileChange, 0, len(changes))
-	for _, c := range changes {
-		if err := ctx.Err(); err != nil {
-			return nil, err
-		}
-		fc, err := diffChange(repo, c, opt)
-		if err != nil {
-			return nil, err
-		}
-		out = append(out, fc)
+	repos := []*git.Repository{repo}
+	if n := readerCount(len(changes)); n > 1 && readers != nil {
+		repos = readers(n)
+	}
+	out, err := diffChanges(ctx, changes, repos, opt)
+	if err != nil {
+		return nil, err
 	}
 	sort.Slice(out, func(i, j int) bool { return out[i].Path < out[j].Path })
 	return out, nil
