@@ -9,8 +9,9 @@ import "math"
 type corrAcc struct {
 	cols  []int // column indices
 	shift []float64
-	vals  []float64
-	ok    []bool
+	vals  []float64  // this row's values, shifted
+	ok    uint64     // bit i: vals[i] holds a number this row (maxCorrColumns ≤ 64)
+	all   uint64     // every bit of a row with all its numbers
 	pairs []pairSums // upper triangle, row-major
 }
 
@@ -23,24 +24,57 @@ type pairSums struct {
 // dominate the profile. The first ones in file order are used, and the profile says so.
 const maxCorrColumns = 40
 
+// A row's present numbers are the bits of one uint64: this fails to compile past 64 columns.
+const _ = uint(64 - maxCorrColumns)
+
 func newCorrAcc(cols []int, shift []float64) *corrAcc {
 	p := len(cols)
-	return &corrAcc{cols: cols, shift: shift, vals: make([]float64, p), ok: make([]bool, p), pairs: make([]pairSums, p*(p-1)/2)}
+	return &corrAcc{cols: cols, shift: shift, vals: make([]float64, p), all: 1<<p - 1, pairs: make([]pairSums, p*(p-1)/2)}
 }
 
-// row adds the values collected in vals/ok, then clears ok.
+// set records the number of the column at position i for this row.
+func (c *corrAcc) set(i int, v float64) {
+	c.vals[i] = v - c.shift[i]
+	c.ok |= 1 << i
+}
+
+// row adds the values set for this row, then clears them. A row with every number (the usual
+// case) takes a loop without the presence tests.
 func (c *corrAcc) row() {
+	ok := c.ok
+	if ok == 0 {
+		return
+	}
+	c.ok = 0
 	p := len(c.cols)
+	vals := c.vals[:p]
+	if ok == c.all {
+		k := 0
+		for i := 0; i < p; i++ {
+			x := vals[i]
+			for _, y := range vals[i+1:] {
+				s := &c.pairs[k]
+				s.n++
+				s.sx += x
+				s.sy += y
+				s.sxx += x * x
+				s.syy += y * y
+				s.sxy += x * y
+				k++
+			}
+		}
+		return
+	}
 	k := 0
 	for i := 0; i < p; i++ {
-		if !c.ok[i] {
+		if ok&(1<<i) == 0 {
 			k += p - i - 1
 			continue
 		}
-		x := c.vals[i] - c.shift[i]
+		x := vals[i]
 		for j := i + 1; j < p; j++ {
-			if c.ok[j] {
-				y := c.vals[j] - c.shift[j]
+			if ok&(1<<j) != 0 {
+				y := vals[j]
 				s := &c.pairs[k]
 				s.n++
 				s.sx += x
@@ -52,7 +86,6 @@ func (c *corrAcc) row() {
 			k++
 		}
 	}
-	clear(c.ok)
 }
 
 func (c *corrAcc) merge(o *corrAcc) {

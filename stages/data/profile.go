@@ -208,7 +208,7 @@ func (w *worker) csvChunk(c chunk, dl *dialect) error {
 			k, v := w.cols[i].addText(f, line)
 			if w.corr != nil {
 				if p := w.corrPos[i]; p >= 0 && (k == KindInt || k == KindFloat) {
-					w.corr.vals[p], w.corr.ok[p] = v, true
+					w.corr.set(p, v)
 				}
 			}
 		}
