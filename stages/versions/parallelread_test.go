@@ -76,8 +76,8 @@ func manyChangesRepo(t *testing.T) (dir, a, b string) {
 	return dir, a, b
 }
 
-// changesBetween opens n independent handles on dir and lists the changes from a to b.
-func changesBetween(t *testing.T, dir, a, b string, n int) ([]*git.Repository, object.Changes) {
+// openHandles opens n independent handles on dir, closed when the test ends.
+func openHandles(t *testing.T, dir string, n int) []*git.Repository {
 	t.Helper()
 	var repos []*git.Repository
 	for i := 0; i < n; i++ {
@@ -88,6 +88,13 @@ func changesBetween(t *testing.T, dir, a, b string, n int) ([]*git.Repository, o
 		t.Cleanup(c.close)
 		repos = append(repos, c.repo)
 	}
+	return repos
+}
+
+// changesBetween opens n independent handles on dir and lists the changes from a to b.
+func changesBetween(t *testing.T, dir, a, b string, n int) ([]*git.Repository, object.Changes) {
+	t.Helper()
+	repos := openHandles(t, dir, n)
 	tree := func(rev string) *object.Tree {
 		t.Helper()
 		tr, err := commitTree(repos[0], rev)

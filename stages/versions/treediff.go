@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"context"
 	"fmt"
+	"runtime"
 	"sort"
 
 	"github.com/go-git/go-git/v5"
@@ -55,9 +56,24 @@ const (
 // diffTrees compares two trees (nil is the empty tree) file by file, sorted by path. The changed
 // files are read in parallel with handles from readers (nil: with repo alone).
 func diffTrees(ctx context.Context, repo *git.Repository, readers readersFunc, a, b *object.Tree, opt DiffOptions) ([]FileChange, error) {
-	changes, err := object.DiffTreeWithOptions(ctx, a, b, &object.DiffTreeOptions{
+	treeOpt := &object.DiffTreeOptions{
 		DetectRenames: !opt.NoRenames, RenameScore: renameScore, RenameLimit: renameLimit,
-	})
+	}
+	var changes object.Changes
+	split := false
+	if readers != nil && runtime.GOMAXPROCS(0) > 1 {
+		var err error
+		if changes, split, err = splitTreeDiff(ctx, repo, readers, a, b); err != nil {
+			return nil, fmt.Errorf("comparing trees: %w", err)
+		}
+	}
+	var err error
+	switch {
+	case !split:
+		changes, err = object.DiffTreeWithOptions(ctx, a, b, treeOpt)
+	case treeOpt.DetectRenames:
+		changes, err = object.DetectRenames(changes, treeOpt)
+	}
 	if err != nil {
 		return nil, fmt.Errorf("comparing trees: %w", err)
 	}
