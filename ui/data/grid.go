@@ -277,6 +277,9 @@ func (p *Page) gridKey(msg tea.KeyPressMsg) (tea.Cmd, bool) {
 	if p.view.input.Active {
 		return p.viewKeyPress(msg)
 	}
+	if p.detail.back && key.Matches(msg, backKey) && p.view.running == "" {
+		return p.backToDetail(), true
+	}
 	if p.lab.on {
 		if cmd, ok := p.labelKey(msg); ok {
 			return cmd, true

@@ -45,6 +45,9 @@ type (
 		src, dst string
 		seq      int
 		step     string
+		expr     string // the filter's expression ("" for a sort)
+		matched  int64  // the rows the filter kept
+		rows     int64  // of the rows it read
 		err      error
 	}
 	viewTickMsg struct{ seq int }
@@ -105,13 +108,14 @@ func (p *Page) startView(kind, arg string) tea.Cmd {
 		if err != nil {
 			return viewMsg{src: src, seq: seq, err: err}
 		}
-		step := ""
+		step, matched, rows := "", int64(0), int64(0)
 		if kind == "sort" {
 			_, err = engine.SortFile(ctx, src, engine.SortOptions{Keys: keys, Out: f, TempDir: dir})
 			step = "sort " + arg
 		} else {
 			var r *engine.FilterResult
 			if r, err = engine.FilterFile(ctx, src, engine.FilterOptions{Expr: arg, Out: f}); err == nil {
+				matched, rows = r.Matched, r.Rows
 				step = fmt.Sprintf("filter %s (%s of %s rows)", arg, groupDigits(r.Matched), groupDigits(r.Rows))
 				if r.Errors > 0 {
 					step += fmt.Sprintf("; %s rows not evaluated, first: %s", groupDigits(r.Errors), r.FirstError)
@@ -129,7 +133,11 @@ func (p *Page) startView(kind, arg string) tea.Cmd {
 			os.Remove(f.Name())
 			return viewMsg{src: src, seq: seq, err: err}
 		}
-		return viewMsg{src: src, dst: f.Name(), seq: seq, step: step}
+		msg := viewMsg{src: src, dst: f.Name(), seq: seq, step: step, matched: matched, rows: rows}
+		if kind == "filter" {
+			msg.expr = arg
+		}
+		return msg
 	}
 	return tea.Batch(run, viewTick(seq))
 }
@@ -154,6 +162,16 @@ func (p *Page) onView(msg viewMsg) tea.Cmd {
 		}
 		v.err = msg.err
 		return nil
+	}
+	if d := &p.detail; d.back && msg.expr == d.expr {
+		// Named as the detail showed it (the expression is in the detail's footer), so the counts
+		// fit the footer even at 80 columns.
+		_, errs, _ := strings.Cut(msg.step, "; ")
+		msg.step = fmt.Sprintf("%s %s: %s of %s rows", d.name, d.what, groupDigits(msg.matched), groupDigits(msg.rows))
+		if errs != "" {
+			msg.step += "; " + errs
+		}
+		d.note = p.detailCheck(msg.matched)
 	}
 	steps, seq, name, base := append(v.steps, msg.step), v.seq, v.name, v.base
 	cmd := p.resetGrid(msg.dst) // drops (and removes) the view it replaces
@@ -223,6 +241,12 @@ func (p *Page) viewStatus() (string, bool) {
 		return st.Warn.Render(fmt.Sprintf("%s… %s · esc cancels", v.running, time.Since(v.started).Round(100*time.Millisecond))), false
 	case v.err != nil:
 		return st.Error.Render(v.err.Error()), false
+	case v.file != "" && p.detail.back:
+		s := st.Info.Render(strings.Join(v.steps, " → "))
+		if p.detail.note != "" {
+			s += " " + st.Warn.Render(p.detail.note)
+		}
+		return s, false
 	case v.file != "":
 		return st.Info.Render(strings.Join(v.steps, " → ")) + st.Muted.Render(" · esc: whole file"), false
 	}

@@ -54,13 +54,15 @@ type Page struct {
 	showCorr    bool         // the lower pane shows the correlation heatmap
 	hist        historyState // the version history of the highlighted dataset
 	showHistory bool         // the lower pane shows the version history (it takes the keys)
+
+	detail detailState // the column detail (frequency table) opened from the columns view
 }
 
 var (
 	profileKey = key.NewBinding(key.WithKeys("p"), key.WithHelp("p", "profile"))
 	viewKey    = key.NewBinding(key.WithKeys("v"), key.WithHelp("v", "rows/columns"))
 	cancelKey  = key.NewBinding(key.WithKeys("esc"), key.WithHelp("esc", "cancel profile"))
-	colDownKey = key.NewBinding(key.WithKeys("J"), key.WithHelp("J/K", "scroll columns"))
+	colDownKey = key.NewBinding(key.WithKeys("J"), key.WithHelp("J/K", "move over columns"))
 	colUpKey   = key.NewBinding(key.WithKeys("K"))
 )
 
@@ -83,23 +85,34 @@ func (p *Page) ShortHelp() []key.Binding {
 		return []key.Binding{p.keys.Down, markKey, diffKey, historyDone}
 	case p.showCorr:
 		return []key.Binding{leftKey, rightKey, p.keys.Down, corrKey}
+	case p.detailShown():
+		return []key.Binding{p.keys.Up, p.keys.Down, detailFilter, detailClose}
+	case p.showColumns && p.prof.profile != nil:
+		return []key.Binding{p.keys.Down, colDownKey, colDetailKey, profileKey, viewKey}
 	}
 	if p.focusGrid && !p.showColumns && p.lab.on {
 		return []key.Binding{labelKeys, labelUndo, labelClear, labelDone}
 	}
 	if p.focusGrid && !p.showColumns {
-		return []key.Binding{searchKey, filterKey, sortKey, jumpKey, labelModeKey, backKey}
+		back := backKey
+		if p.detail.back {
+			back = detailBackKey
+		}
+		return []key.Binding{searchKey, filterKey, sortKey, jumpKey, labelModeKey, back}
 	}
 	return []key.Binding{p.keys.Down, browseKey, profileKey, viewKey}
 }
 
 // FullHelp implements help.KeyMap.
 func (p *Page) FullHelp() [][]key.Binding {
+	if p.detailShown() {
+		return [][]key.Binding{{p.keys.Up, p.keys.Down, p.keys.PageUp, p.keys.PageDown, p.keys.Top, p.keys.Bottom}, {detailFilter, detailClose}}
+	}
 	if p.focusGrid && !p.showColumns {
 		return [][]key.Binding{{p.keys.Up, p.keys.Down, p.keys.PageUp, p.keys.PageDown, p.keys.Top, p.keys.Bottom},
 			{jumpKey, leftKey, rightKey, backKey}, {searchKey, searchNextKey, filterKey, sortKey}, {labelModeKey, labelKeys, labelUndo, labelClear}, {profileKey, viewKey}}
 	}
-	return [][]key.Binding{{p.keys.Up, p.keys.Down, p.keys.Top, p.keys.Bottom}, {browseKey, profileKey, viewKey, cancelKey, colDownKey},
+	return [][]key.Binding{{p.keys.Up, p.keys.Down, p.keys.Top, p.keys.Bottom}, {browseKey, profileKey, viewKey, cancelKey, colDownKey, colDetailKey},
 		{corrKey, historyKey, markKey, diffKey}}
 }
 
@@ -175,6 +188,7 @@ func (p *Page) loadPreview() tea.Cmd {
 	}
 	p.previewFor = path
 	p.previewErr = nil
+	p.detail = detailState{}
 	grid := p.resetGrid(path)
 	var stored tea.Cmd
 	if !p.prof.running {
@@ -256,6 +270,13 @@ func (p *Page) Update(msg tea.Msg) (common.Page, tea.Cmd) {
 		if p.showCorr && p.corrKeyPress(msg) {
 			return p, nil
 		}
+		if p.detailShown() {
+			return p, p.detailKeyPress(msg)
+		}
+		if p.showColumns && p.prof.profile != nil && key.Matches(msg, colDetailKey) {
+			p.openDetail()
+			return p, nil
+		}
 		if p.focusGrid && !p.showColumns && !(p.prof.running && key.Matches(msg, cancelKey)) {
 			if cmd, ok := p.gridKey(msg); ok {
 				return p, cmd
@@ -277,10 +298,10 @@ func (p *Page) Update(msg tea.Msg) (common.Page, tea.Cmd) {
 		case key.Matches(msg, historyKey):
 			return p, p.openHistory()
 		case key.Matches(msg, colDownKey):
-			p.prof.offset++
+			p.prof.cursor++
 			return p, nil
 		case key.Matches(msg, colUpKey):
-			p.prof.offset = max(0, p.prof.offset-1)
+			p.prof.cursor = max(0, p.prof.cursor-1)
 			return p, nil
 		case key.Matches(msg, cancelKey) && p.prof.running:
 			p.prof.cancel()
@@ -346,6 +367,8 @@ func (p *Page) View() string {
 		b.WriteString(p.historyView(p.height - listH - 2))
 	case p.showCorr:
 		b.WriteString(p.corrView(p.height - listH - 2))
+	case p.detailShown():
+		b.WriteString(p.detailView(p.height - listH - 2))
 	case p.showColumns:
 		b.WriteString(p.columnsView(p.height - listH - 2))
 	default:
@@ -367,4 +390,9 @@ func bytesText(n int64) string {
 		f /= 1024
 	}
 	return fmt.Sprint(n)
+}
+
+// detailShown reports whether the lower pane shows the column detail (which then takes the keys).
+func (p *Page) detailShown() bool {
+	return p.detail.open && p.showColumns && !p.showHistory && !p.showCorr && p.prof.profile != nil
 }

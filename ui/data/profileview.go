@@ -27,6 +27,7 @@ type profileState struct {
 	cancel   context.CancelFunc
 	progress *atomic.Int64 // permille of the file read
 	offset   int           // first column shown
+	cursor   int           // the highlighted column (J/K), whose detail enter opens
 }
 
 type profileMsg struct {
@@ -170,8 +171,10 @@ func (p *Page) columnsView(h int) string {
 	b.WriteByte('\n')
 	b.WriteString(t.Header(st))
 	rows := h - 2
-	p.prof.offset = max(0, min(p.prof.offset, len(pr.Columns)-rows))
-	for _, c := range pr.Columns[p.prof.offset:min(len(pr.Columns), p.prof.offset+rows)] {
+	p.prof.cursor = max(0, min(p.prof.cursor, len(pr.Columns)-1))
+	p.prof.offset = max(0, min(p.prof.offset, p.prof.cursor), p.prof.cursor-rows+1)
+	p.prof.offset = min(p.prof.offset, max(0, len(pr.Columns)-rows))
+	for i, c := range pr.Columns[p.prof.offset:min(len(pr.Columns), p.prof.offset+rows)] {
 		typ := c.Type
 		if c.Violations > 0 {
 			typ += fmt.Sprintf(" !%d", c.Violations)
@@ -182,7 +185,7 @@ func (p *Page) columnsView(h int) string {
 		}
 		b.WriteByte('\n')
 		b.WriteString(t.Row(st, []widget.Cell{{Text: c.Name}, {Text: typ}, {Text: fmt.Sprint(c.Nulls)}, {Text: distinct},
-			{Text: cellText(c.Min)}, {Text: cellText(c.Mean)}, {Text: cellText(c.Max)}, {Text: histogramBar(c, 12)}}, false))
+			{Text: cellText(c.Min)}, {Text: cellText(c.Mean)}, {Text: cellText(c.Max)}, {Text: histogramBar(c, 12)}}, p.prof.offset+i == p.prof.cursor))
 	}
 	return b.String()
 }

@@ -1,0 +1,230 @@
+package data
+
+import (
+	"fmt"
+	"strings"
+	"testing"
+
+	"github.com/mlwb/mlwb/themes"
+)
+
+// detailCSV is a file whose column names and values exercise the expression builder: a name with
+// a space, one that is an expr built-in (len), text with a quote and a backslash, a float column
+// with nulls and dates. It returns the file and each column's values, for counting independently.
+func detailCSV() (string, map[string][]string) {
+	carriers := []string{"AA", "AA", "AA", "DL", "DL", "UA", "B6"}
+	notes := []string{`he said "hi"`, `a\b`, "plain", "plain"}
+	vals := map[string][]string{}
+	var b strings.Builder
+	b.WriteString("id,carrier code,delay,when,len,note\n")
+	for i := 0; i < 400; i++ {
+		delay := fmt.Sprintf("%g", float64((i*37)%200-20)+0.5)
+		if i%13 == 0 {
+			delay = ""
+		}
+		row := []string{fmt.Sprint(i), carriers[i%len(carriers)], delay, fmt.Sprintf("2024-01-%02d", 1+i%30), fmt.Sprint(i % 5), notes[i%len(notes)]}
+		for j, n := range []string{"id", "carrier code", "delay", "when", "len", "note"} {
+			vals[n] = append(vals[n], row[j])
+		}
+		q := make([]string, len(row))
+		for j, v := range row {
+			q[j] = v
+			if strings.ContainsAny(v, `",`) {
+				q[j] = `"` + strings.ReplaceAll(v, `"`, `""`) + `"`
+			}
+		}
+		b.WriteString(strings.Join(q, ",") + "\n")
+	}
+	return b.String(), vals
+}
+
+// openColumn opens the detail of the named column from the columns view (J/K, enter).
+func openColumn(t *testing.T, page *Page, name string) {
+	t.Helper()
+	idx := -1
+	for i, c := range page.prof.profile.Columns {
+		if c.Name == name {
+			idx = i
+		}
+	}
+	if idx < 0 {
+		t.Fatalf("no column %q", name)
+	}
+	for i := 0; i < 10; i++ {
+		press(t, page, "K")
+	}
+	for i := 0; i < idx; i++ {
+		press(t, page, "J")
+	}
+	press(t, page, "enter")
+	if !page.detailShown() || page.detail.name != name {
+		t.Fatalf("enter on column %d did not open %q's detail (open %v, %q)", idx, name, page.detail.open, page.detail.name)
+	}
+}
+
+// filterItem moves the detail's cursor to the first item pick accepts and presses enter; it
+// returns the item and the rows the grid's view then has.
+func filterItem(t *testing.T, page *Page, pick func(detailItem) bool) (detailItem, int64) {
+	t.Helper()
+	items := page.detailItems(page.detailColumn())
+	idx := -1
+	for i, it := range items {
+		if pick(it) {
+			idx = i
+			break
+		}
+	}
+	if idx < 0 {
+		t.Fatalf("no such item among %+v", items)
+	}
+	press(t, page, "g")
+	for i := 0; i < idx; i++ {
+		press(t, page, "j")
+	}
+	v := screen(t, page)
+	if !strings.Contains(v, "enter: "+items[idx].expr) {
+		t.Fatalf("footer does not show the expression %q:\n%s", items[idx].expr, v)
+	}
+	press(t, page, "enter")
+	if page.view.err != nil || page.view.file == "" || !page.focusGrid {
+		t.Fatalf("enter on %q made no view (err %v)", items[idx].label, page.view.err)
+	}
+	return items[idx], page.grid.total()
+}
+
+// TestColumnDetailFilters: enter on a column opens its frequency table from the stored profile;
+// enter on a top value, a bin (the last one inclusive) or the nulls opens the grid on a view with
+// exactly the rows the table counts, which a plain loop over the values counts too; esc comes back.
+func TestColumnDetailFilters(t *testing.T) {
+	csv, vals := detailCSV()
+	count := func(col string, keep func(string) bool) int64 {
+		var n int64
+		for _, v := range vals[col] {
+			if keep(v) {
+				n++
+			}
+		}
+		return n
+	}
+	page, _ := dataProject(t, csv, themes.Dark(), 100, 40)
+	press(t, page, "p")
+	if page.prof.profile == nil || !page.showColumns {
+		t.Fatalf("not profiled: %v", page.prof.err)
+	}
+	check := func(it detailItem, got, want int64) {
+		t.Helper()
+		if it.count != want || got != want {
+			t.Fatalf("%s (%s): table %d, view %d rows, counted %d", it.label, it.expr, it.count, got, want)
+		}
+		v := screen(t, page)
+		if !strings.Contains(v, fmt.Sprintf("%s %s: %s of 400 rows", page.detail.name, page.detail.what, groupDigits(want))) {
+			t.Fatalf("view footer:\n%s", v)
+		}
+		if strings.Contains(v, "the profile counted") {
+			t.Fatalf("count check complains:\n%s", v)
+		}
+		press(t, page, "esc")
+		if !page.detailShown() || page.focusGrid || page.view.file != "" {
+			t.Fatalf("esc did not come back to the detail")
+		}
+	}
+
+	openColumn(t, page, "carrier code")
+	v := screen(t, page)
+	for _, w := range []string{"carrier code · string · 400 values · 0 nulls · 4 distinct", "top values · 4 of 4 distinct", "AA", "172  43.0%"} {
+		if !strings.Contains(v, w) {
+			t.Fatalf("detail lacks %q:\n%s", w, v)
+		}
+	}
+	it, got := filterItem(t, page, func(it detailItem) bool { return it.label == "AA" })
+	if it.expr != `$env["carrier code"] == "AA"` {
+		t.Errorf("expression %q", it.expr)
+	}
+	check(it, got, count("carrier code", func(s string) bool { return s == "AA" }))
+
+	press(t, page, "esc") // closes the detail: the columns view again
+	if page.detailShown() || !page.showColumns {
+		t.Fatal("esc did not close the detail")
+	}
+
+	openColumn(t, page, "delay")
+	v = screen(t, page)
+	for _, w := range []string{"histogram ·", "lo ≤ x < hi", "p50", "negatives"} {
+		if !strings.Contains(v, w) {
+			t.Fatalf("delay detail lacks %q:\n%s", w, v)
+		}
+	}
+	bins := page.detailColumn().Histogram
+	first, last := bins[0], bins[len(bins)-1]
+	it, got = filterItem(t, page, func(it detailItem) bool { return it.bin })
+	check(it, got, count("delay", func(s string) bool {
+		var f float64
+		_, err := fmt.Sscan(s, &f)
+		return err == nil && f >= first.Lo && f < first.Hi
+	}))
+	it, got = filterItem(t, page, func(it detailItem) bool { return it.bin && strings.HasSuffix(it.label, "]") })
+	if !strings.Contains(it.expr, "<= ") {
+		t.Errorf("last bin not inclusive: %q", it.expr)
+	}
+	check(it, got, count("delay", func(s string) bool {
+		var f float64
+		_, err := fmt.Sscan(s, &f)
+		return err == nil && f >= last.Lo && f <= last.Hi
+	}))
+	it, got = filterItem(t, page, func(it detailItem) bool { return it.null })
+	if it.expr != "delay == nil" {
+		t.Errorf("null expression %q", it.expr)
+	}
+	check(it, got, count("delay", func(s string) bool { return s == "" }))
+	press(t, page, "esc")
+
+	openColumn(t, page, "len") // a built-in's name: through $env
+	it, got = filterItem(t, page, func(it detailItem) bool { return it.label == "3" })
+	if it.expr != `$env["len"] == 3` {
+		t.Errorf("expression %q", it.expr)
+	}
+	check(it, got, count("len", func(s string) bool { return s == "3" }))
+	press(t, page, "esc")
+
+	openColumn(t, page, "note") // a quote and a backslash in the value
+	it, got = filterItem(t, page, func(it detailItem) bool { return it.label == `he said "hi"` })
+	check(it, got, count("note", func(s string) bool { return s == `he said "hi"` }))
+	it, got = filterItem(t, page, func(it detailItem) bool { return it.label == `a\b` })
+	if it.expr != `note == "a\\b"` {
+		t.Errorf("expression %q", it.expr)
+	}
+	check(it, got, count("note", func(s string) bool { return s == `a\b` }))
+	press(t, page, "esc")
+
+	openColumn(t, page, "when") // datetime bins: Unix seconds in the profile, ISO text in the file
+	it, got = filterItem(t, page, func(it detailItem) bool { return it.bin && it.count > 0 })
+	lo, hi, _ := strings.Cut(strings.Trim(it.label, "[)]"), ", ")
+	check(it, got, count("when", func(s string) bool { return s >= lo && s < hi }))
+}
+
+// TestColumnDetailLooks: the detail is exactly the page's size at 80×24 and 120×40 in every
+// theme, the cursor scrolls the list, and the help bar names its keys.
+func TestColumnDetailLooks(t *testing.T) {
+	csv, _ := detailCSV()
+	for _, pal := range []themes.Palette{themes.Dark(), themes.Light(), themes.Mono()} {
+		for _, size := range [][2]int{{80, 24}, {120, 40}} {
+			page, _ := dataProject(t, csv, pal, size[0], size[1])
+			press(t, page, "p")
+			openColumn(t, page, "id")
+			screen(t, page)
+			press(t, page, "G")
+			v := screen(t, page)
+			items := page.detailItems(page.detailColumn())
+			if !strings.Contains(v, "▸ "+items[len(items)-1].label) {
+				t.Fatalf("%s %v: the last item is not on screen:\n%s", pal.Name, size, v)
+			}
+			var keys []string
+			for _, b := range page.ShortHelp() {
+				keys = append(keys, b.Help().Desc)
+			}
+			if !strings.Contains(strings.Join(keys, ","), "filter rows to it") {
+				t.Fatalf("help bar: %v", keys)
+			}
+		}
+	}
+}
