@@ -53,8 +53,9 @@ const (
 	renameLimit = 1000
 )
 
-// diffTrees compares two trees (nil is the empty tree) file by file, sorted by path. The changed
-// files are read in parallel with handles from readers (nil: with repo alone).
+// diffTrees compares two trees (nil is the empty tree) file by file, sorted by path. With
+// handles from readers (nil: repo alone) a big change's tree diff is split by folder
+// (splitTreeDiff) and its changed files are read in parallel (diffChanges).
 func diffTrees(ctx context.Context, repo *git.Repository, readers readersFunc, a, b *object.Tree, opt DiffOptions) ([]FileChange, error) {
 	treeOpt := &object.DiffTreeOptions{
 		DetectRenames: !opt.NoRenames, RenameScore: renameScore, RenameLimit: renameLimit,
