@@ -2,7 +2,9 @@ package data
 
 import (
 	"bytes"
+	"encoding/binary"
 	"fmt"
+	"math/bits"
 )
 
 // csvScanner splits a chunk of CSV text (which starts and ends on record boundaries) into records.
@@ -64,8 +66,8 @@ func eachRecord(c chunk, dl *dialect, fn func(s *csvScanner, fields [][]byte, li
 
 // next returns the next record's fields (valid until the next call) and the line it starts on;
 // ok is false at the end of the chunk. Blank lines are skipped. The common record (no quote
-// character) is split in one byte loop that stops at the delimiter, the newline or a quote; a
-// quote sends the record to slowRecord.
+// character) is split in one pass that stops at the delimiter, the newline or a quote, eight bytes
+// at a time (see specialBytes); a quote sends the record to slowRecord.
 func (s *csvScanner) next() (fields [][]byte, line int64, ok bool, err error) {
 	d := s.data
 	for {
@@ -83,6 +85,23 @@ func (s *csvScanner) next() (fields [][]byte, line int64, ok bool, err error) {
 		s.fields = s.fields[:0]
 		start := i
 		delim := s.delim
+		dm := uint64(delim) * lowBytes
+		for ; i+8 <= len(d); i += 8 {
+			w := binary.LittleEndian.Uint64(d[i:])
+			for m := specialBytes(w, dm); m != 0; m &= m - 1 {
+				j := i + bits.TrailingZeros64(m)>>3
+				switch d[j] {
+				case delim:
+					s.fields = append(s.fields, d[start:j])
+					start = j + 1
+				case '\n':
+					return s.endRecord(start, j), line, true, nil
+				default: // '"'
+					f, err := s.slowRecord()
+					return f, line, err == nil, err
+				}
+			}
+		}
 		for ; i < len(d); i++ {
 			c := d[i]
 			if c == delim {
@@ -95,15 +114,41 @@ func (s *csvScanner) next() (fields [][]byte, line int64, ok bool, err error) {
 				return f, line, err == nil, err
 			}
 		}
-		end := i
-		if end > start && d[end-1] == '\r' {
-			end--
-		}
-		s.fields = append(s.fields, d[start:end])
-		s.pos = min(i+1, len(d)) // a last record with no line ending ends at the data's end
-		s.line++
-		return s.fields, line, true, nil
+		return s.endRecord(start, i), line, true, nil
 	}
+}
+
+// endRecord adds the last field, d[start:i] less a '\r' before the newline at i (or the data's
+// end), and moves past the record.
+func (s *csvScanner) endRecord(start, i int) [][]byte {
+	d := s.data
+	end := i
+	if end > start && d[end-1] == '\r' {
+		end--
+	}
+	s.fields = append(s.fields, d[start:end])
+	s.pos = min(i+1, len(d)) // a last record with no line ending ends at the data's end
+	s.line++
+	return s.fields
+}
+
+const (
+	lowBytes  = 0x0101010101010101
+	highBytes = 0x8080808080808080
+)
+
+// specialBytes returns the high bit of each byte of w (eight bytes of data, little-endian) that
+// is the delimiter (dm: the delimiter in every byte), a newline or a quote, and zeros elsewhere.
+func specialBytes(w, dm uint64) uint64 {
+	return zeroBytes(w^dm) | zeroBytes(w^('\n'*lowBytes)) | zeroBytes(w^('"'*lowBytes))
+}
+
+// zeroBytes returns the high bit of each zero byte of x: exact, with no false positives from
+// borrows between bytes (adding 0x7F to the low seven bits sets the high bit of any non-zero
+// byte without carrying out of it).
+func zeroBytes(x uint64) uint64 {
+	const low7 = 0x7F7F7F7F7F7F7F7F
+	return ^(((x & low7) + low7) | x | low7)
 }
 
 // slowRecord parses one record that contains quotes, from s.pos.
