@@ -285,6 +285,17 @@ func (vc *valueCounts) count() (int64, bool) {
 	return int64(vc.distinct), false
 }
 
+// eachNumber calls f for every counted integer, float and date, without the display text.
+func (vc *valueCounts) eachNumber(f func(k Kind, v float64, count int64)) {
+	vc.eachInt(func(v, c int64) { f(KindInt, float64(v), c) })
+	for v, c := range vc.floats {
+		f(KindFloat, v, c)
+	}
+	for v, c := range vc.dates {
+		f(KindDate, v, c)
+	}
+}
+
 // each calls f for every counted value as display text with its kind and count.
 func (vc *valueCounts) each(hasTime bool, f func(text string, k Kind, v float64, count int64)) {
 	for s, i := range vc.strIdx {

@@ -210,18 +210,70 @@ func daysFromCivil(y, m, d int) int {
 }
 
 // formatTime writes epoch seconds as ISO 8601: a date alone when the column never had a time of
-// day, else a UTC datetime (with milliseconds only when they are not zero).
+// day, else a UTC datetime (with milliseconds only when they are not zero). Years 1 to 9999 are
+// written by hand (a profile formats every distinct date of a column for its top values, and
+// time.Format costs several times more); others go through the time package.
 func formatTime(secs float64, withTime bool) string {
 	if math.IsNaN(secs) || math.IsInf(secs, 0) {
 		return ""
 	}
 	whole := math.Floor(secs)
-	t := time.Unix(int64(whole), int64((secs-whole)*1e9)).UTC()
+	ns := int64((secs - whole) * 1e9)
+	const first, end = -62135596800, 253402300800 // 0001-01-01 and 10000-01-01
+	if whole < first || whole >= end {
+		t := time.Unix(int64(whole), ns).UTC()
+		if !withTime {
+			return t.Format("2006-01-02")
+		}
+		if t.Nanosecond()/1e6 != 0 {
+			return t.Format("2006-01-02T15:04:05.000Z")
+		}
+		return t.Format("2006-01-02T15:04:05Z")
+	}
+	sec := int64(whole) + ns/1e9 // as time.Unix normalises a rounding up to a whole second
+	ns %= 1e9
+	days := sec / 86400
+	if sec%86400 < 0 {
+		days--
+	}
+	rem := sec - days*86400
+	y, m, d := civilFromDays(days)
+	var buf [24]byte
+	b := buf[:0]
+	b = append(b, byte('0'+y/1000), byte('0'+y/100%10), byte('0'+y/10%10), byte('0'+y%10), '-',
+		byte('0'+m/10), byte('0'+m%10), '-', byte('0'+d/10), byte('0'+d%10))
 	if !withTime {
-		return t.Format("2006-01-02")
+		return string(b)
 	}
-	if t.Nanosecond()/1e6 != 0 {
-		return t.Format("2006-01-02T15:04:05.000Z")
+	hh, mm, ss := rem/3600, rem/60%60, rem%60
+	b = append(b, 'T', byte('0'+hh/10), byte('0'+hh%10), ':', byte('0'+mm/10), byte('0'+mm%10), ':',
+		byte('0'+ss/10), byte('0'+ss%10))
+	if ms := ns / 1e6; ms != 0 {
+		b = append(b, '.', byte('0'+ms/100), byte('0'+ms/10%10), byte('0'+ms%10))
 	}
-	return t.Format("2006-01-02T15:04:05Z")
+	return string(append(b, 'Z'))
+}
+
+// civilFromDays is Howard Hinnant's civil_from_days, the inverse of daysFromCivil.
+func civilFromDays(z int64) (y, m, d int64) {
+	z += 719468
+	era := z / 146097
+	if z < 0 && z%146097 != 0 {
+		era--
+	}
+	doe := z - era*146097
+	yoe := (doe - doe/1460 + doe/36524 - doe/146096) / 365
+	y = yoe + era*400
+	doy := doe - (365*yoe + yoe/4 - yoe/100)
+	mp := (5*doy + 2) / 153
+	d = doy - (153*mp+2)/5 + 1
+	if mp < 10 {
+		m = mp + 3
+	} else {
+		m = mp - 9
+	}
+	if m <= 2 {
+		y++
+	}
+	return y, m, d
 }

@@ -197,25 +197,41 @@ func (c *colAcc) nonNull() int64 {
 }
 
 // topValues returns the n most frequent values (ties by value), with their share of the column.
+// The n best are kept in order while the values stream past, rather than sorting every distinct
+// value (tens of thousands of them, on the serial tail of a profile).
 func (c *colAcc) topValues(n int) []TopValue {
 	type kv struct {
 		v string
 		c int64
 	}
-	var all []kv
-	c.values.each(c.dp.hasTime, func(s string, _ Kind, _ float64, n int64) { all = append(all, kv{s, n}) })
-	slices.SortFunc(all, func(a, b kv) int {
+	before := func(a, b kv) bool { // a ranks before b
 		if a.c != b.c {
-			return cmp.Compare(b.c, a.c)
+			return a.c > b.c
 		}
-		return cmp.Compare(a.v, b.v)
+		return a.v < b.v
+	}
+	if n <= 0 {
+		return []TopValue{}
+	}
+	best := make([]kv, 0, n)
+	c.values.each(c.dp.hasTime, func(s string, _ Kind, _ float64, cnt int64) {
+		x := kv{s, cnt}
+		if len(best) == n && !before(x, best[n-1]) {
+			return
+		}
+		i := len(best)
+		for i > 0 && before(x, best[i-1]) {
+			i--
+		}
+		if len(best) < n {
+			best = append(best, kv{})
+		}
+		copy(best[i+1:], best[i:])
+		best[i] = x
 	})
 	nonNull := c.nonNull()
 	out := []TopValue{}
-	for _, x := range all {
-		if len(out) >= n {
-			break
-		}
+	for _, x := range best {
 		out = append(out, TopValue{Value: clip([]byte(x.v), 200), Count: x.c, Share: float64(x.c) / float64(max(nonNull, 1))})
 	}
 	return out
@@ -311,7 +327,7 @@ func (c *colAcc) finishNumeric(col *Column, typ string) {
 // exactValues returns the distinct finite values of the kinds the type admits, with counts, sorted.
 func (c *colAcc) exactValues(typ string) []weighted {
 	var out []weighted
-	c.values.each(false, func(_ string, k Kind, v float64, n int64) {
+	c.values.eachNumber(func(k Kind, v float64, n int64) { // text values never fit a numeric type
 		if c.fits(typ, k) && !math.IsInf(v, 0) && !math.IsNaN(v) {
 			out = append(out, weighted{v, n})
 		}
