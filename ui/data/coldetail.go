@@ -316,7 +316,7 @@ func (p *Page) detailView(h int) string {
 	}
 	labelW = min(labelW, max(10, p.width/3))
 	const countW, pctW = 9, 6
-	barW := max(1, p.width-2-labelW-1-countW-1-pctW-1)
+	barW := max(1, min(50, p.width-2-labelW-1-countW-1-pctW-1)) // a wide screen keeps counts near their labels
 	var maxCount int64 = 1
 	for _, it := range items {
 		maxCount = max(maxCount, it.count)
@@ -329,7 +329,7 @@ func (p *Page) detailView(h int) string {
 	}
 	var lines []line
 	heading := func(s string) {
-		lines = append(lines, line{text: st.Header.Render(widget.Fit(s, p.width-countW-pctW-2)) + st.Header.Render(widget.FitRight("count", countW)+" "+widget.FitRight("%", pctW)+" "), item: -1})
+		lines = append(lines, line{text: st.Header.Render(widget.Fit(s, 2+labelW+1+barW)) + st.Header.Render(" "+widget.FitRight("count", countW)+" "+widget.FitRight("%", pctW)), item: -1})
 	}
 	section := -1
 	for i, it := range items {

@@ -56,6 +56,9 @@ type Page struct {
 	showHistory bool         // the lower pane shows the version history (it takes the keys)
 
 	detail detailState // the column detail (frequency table) opened from the columns view
+
+	spec     specState // the feature-spec editor of the highlighted dataset
+	showSpec bool      // the lower pane shows the editor (it takes the keys)
 }
 
 var (
@@ -74,13 +77,17 @@ func (p *Page) Title() string { return "Data" }
 
 // Capturing implements common.Page: digits typed into the jump bar are not tab keys.
 func (p *Page) Capturing() bool {
-	return p.grid.jumping || p.search.input.Active || p.view.input.Active ||
+	return p.grid.jumping || p.search.input.Active || p.view.input.Active || p.showSpec && p.spec.input.Active ||
 		p.focusGrid && p.lab.on // 1–9 are labels there, not tabs
 }
 
 // ShortHelp implements help.KeyMap.
 func (p *Page) ShortHelp() []key.Binding {
 	switch {
+	case p.showSpec && p.spec.input.Active:
+		return []key.Binding{promptAccept, promptCancel}
+	case p.showSpec:
+		return []key.Binding{p.keys.Down, specCycle, specImpute, specClip, specArgs, specWrite, specClose}
 	case p.showHistory:
 		return []key.Binding{p.keys.Down, markKey, diffKey, historyDone}
 	case p.showCorr:
@@ -105,6 +112,9 @@ func (p *Page) ShortHelp() []key.Binding {
 
 // FullHelp implements help.KeyMap.
 func (p *Page) FullHelp() [][]key.Binding {
+	if p.showSpec {
+		return [][]key.Binding{{p.keys.Up, p.keys.Down, p.keys.Top, p.keys.Bottom}, {specCycle, specImpute, specClip, specArgs}, {specWrite, specClose}}
+	}
 	if p.detailShown() {
 		return [][]key.Binding{{p.keys.Up, p.keys.Down, p.keys.PageUp, p.keys.PageDown, p.keys.Top, p.keys.Bottom}, {detailFilter, detailClose}}
 	}
@@ -113,7 +123,7 @@ func (p *Page) FullHelp() [][]key.Binding {
 			{jumpKey, leftKey, rightKey, backKey}, {searchKey, searchNextKey, filterKey, sortKey}, {labelModeKey, labelKeys, labelUndo, labelClear}, {profileKey, viewKey}}
 	}
 	return [][]key.Binding{{p.keys.Up, p.keys.Down, p.keys.Top, p.keys.Bottom}, {browseKey, profileKey, viewKey, cancelKey, colDownKey, colDetailKey},
-		{corrKey, historyKey, markKey, diffKey}}
+		{corrKey, historyKey, markKey, diffKey, specKey}}
 }
 
 // SetSize implements common.Page.
@@ -189,6 +199,7 @@ func (p *Page) loadPreview() tea.Cmd {
 	p.previewFor = path
 	p.previewErr = nil
 	p.detail = detailState{}
+	p.showSpec = false
 	grid := p.resetGrid(path)
 	var stored tea.Cmd
 	if !p.prof.running {
@@ -255,6 +266,8 @@ func (p *Page) Update(msg tea.Msg) (common.Page, tea.Cmd) {
 		}
 	case historyMsg:
 		p.onHistory(msg)
+	case specPreviewMsg:
+		p.onSpecPreview(msg)
 	case labelsOpenMsg:
 		return p, p.onLabelsOpen(msg)
 	case labelEditMsg:
@@ -264,6 +277,9 @@ func (p *Page) Update(msg tea.Msg) (common.Page, tea.Cmd) {
 			return p, p.loadList()
 		}
 	case tea.KeyPressMsg:
+		if p.showSpec {
+			return p, p.specKeyPress(msg)
+		}
 		if p.showHistory {
 			return p, p.historyKeyPress(msg)
 		}
@@ -297,6 +313,8 @@ func (p *Page) Update(msg tea.Msg) (common.Page, tea.Cmd) {
 			return p, nil
 		case key.Matches(msg, historyKey):
 			return p, p.openHistory()
+		case key.Matches(msg, specKey):
+			return p, p.openSpec()
 		case key.Matches(msg, colDownKey):
 			p.prof.cursor++
 			return p, nil
@@ -363,6 +381,8 @@ func (p *Page) View() string {
 	b.WriteString(st.Muted.Render(strings.Repeat("─", p.width)))
 	b.WriteByte('\n')
 	switch {
+	case p.showSpec:
+		b.WriteString(p.specView(p.height - listH - 2))
 	case p.showHistory:
 		b.WriteString(p.historyView(p.height - listH - 2))
 	case p.showCorr:
