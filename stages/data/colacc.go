@@ -2,7 +2,9 @@ package data
 
 import (
 	"bytes"
+	"cmp"
 	"math"
+	"slices"
 	"unicode/utf8"
 )
 
@@ -299,21 +301,30 @@ func (c *colAcc) seedSketches() {
 			continue
 		}
 		a.sketch = newKLL()
-		add := func(v float64, n int64) {
-			for ; n > 0; n-- {
-				a.sketch.add(v)
-			}
+		// The values go in sorted, not in map order: the sketch's compactions depend on the order
+		// of its input, and map order changes from run to run, so the same file would get
+		// different approximate quantiles each time it is profiled.
+		type vn struct {
+			v float64
+			n int64
 		}
+		var seed []vn
 		switch s {
 		case 0:
-			c.values.eachInt(func(v, n int64) { add(float64(v), n) })
+			c.values.eachInt(func(v, n int64) { seed = append(seed, vn{float64(v), n}) })
 		case 1:
 			for v, n := range c.values.floats {
-				add(v, n)
+				seed = append(seed, vn{v, n})
 			}
 		case 2:
 			for v, n := range c.values.dates {
-				add(v, n)
+				seed = append(seed, vn{v, n})
+			}
+		}
+		slices.SortFunc(seed, func(x, y vn) int { return cmp.Compare(x.v, y.v) })
+		for _, e := range seed {
+			for n := e.n; n > 0; n-- {
+				a.sketch.add(e.v)
 			}
 		}
 	}
