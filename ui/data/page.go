@@ -7,6 +7,7 @@ import (
 	"context"
 	"fmt"
 	"strings"
+	"time"
 
 	"charm.land/bubbles/v2/key"
 	tea "charm.land/bubbletea/v2"
@@ -21,6 +22,7 @@ import (
 type entry struct {
 	Name, Path, Target string
 	Declared           bool
+	Found              bool // found under the project by its name, or opened by path (O)
 	Summary            *store.DatasetSummary
 }
 
@@ -33,6 +35,8 @@ type Page struct {
 	entries []entry
 	cursor  int
 	err     error
+	list    listState // the list's scroll and the search for data files under the project
+	open    openState // the O prompt and the files opened by path
 
 	previewFor  string // the dataset whose first rows were asked for
 	previewErr  error
@@ -77,14 +81,14 @@ func (p *Page) Title() string { return "Data" }
 
 // Capturing implements common.Page: digits typed into the jump bar are not tab keys.
 func (p *Page) Capturing() bool {
-	return p.grid.jumping || p.search.input.Active || p.view.input.Active || p.showSpec && p.spec.input.Active ||
+	return p.grid.jumping || p.search.input.Active || p.view.input.Active || p.showSpec && p.spec.input.Active || p.open.input.Active ||
 		p.focusGrid && p.lab.on // 1–9 are labels there, not tabs
 }
 
 // ShortHelp implements help.KeyMap.
 func (p *Page) ShortHelp() []key.Binding {
 	switch {
-	case p.showSpec && p.spec.input.Active:
+	case p.showSpec && p.spec.input.Active, p.open.input.Active:
 		return []key.Binding{promptAccept, promptCancel}
 	case p.showSpec:
 		return []key.Binding{p.keys.Down, specCycle, specImpute, specClip, specArgs, specWrite, specClose}
@@ -107,7 +111,7 @@ func (p *Page) ShortHelp() []key.Binding {
 		}
 		return []key.Binding{searchKey, filterKey, sortKey, jumpKey, labelModeKey, back}
 	}
-	return []key.Binding{p.keys.Down, browseKey, profileKey, viewKey}
+	return []key.Binding{p.keys.Down, browseKey, profileKey, viewKey, openKey}
 }
 
 // FullHelp implements help.KeyMap.
@@ -123,7 +127,7 @@ func (p *Page) FullHelp() [][]key.Binding {
 			{jumpKey, leftKey, rightKey, backKey}, {searchKey, searchNextKey, filterKey, sortKey}, {labelModeKey, labelKeys, labelUndo, labelClear}, {profileKey, viewKey}}
 	}
 	return [][]key.Binding{{p.keys.Up, p.keys.Down, p.keys.Top, p.keys.Bottom}, {browseKey, profileKey, viewKey, cancelKey, colDownKey, colDetailKey},
-		{corrKey, historyKey, markKey, diffKey, specKey}}
+		{corrKey, historyKey, markKey, diffKey, specKey, openKey}}
 }
 
 // SetSize implements common.Page.
@@ -142,6 +146,8 @@ func (p *Page) layout() {
 type listMsg struct {
 	entries []entry
 	err     error
+	found   []engine.FoundFile // the project's data files, when this load searched for them
+	foundAt time.Time          // when it searched; zero when it reused the last search
 }
 
 type previewMsg struct {
@@ -156,6 +162,12 @@ func (p *Page) Init() tea.Cmd { return p.loadList() }
 func (p *Page) loadList() tea.Cmd {
 	p.loadingList = true
 	st, proj := p.ctx.Store, p.ctx.Project
+	root := ""
+	if proj != nil {
+		root = proj.Root
+	}
+	rescan := p.list.foundAt.IsZero() || time.Since(p.list.foundAt) > findEvery
+	found, opened := p.list.found, p.open.opened
 	return func() tea.Msg {
 		sums, err := st.ListDatasets(context.Background())
 		if err != nil {
@@ -177,7 +189,11 @@ func (p *Page) loadList() tea.Cmd {
 				out = append(out, entry{Name: s.Name, Path: s.Path, Target: s.Target, Summary: s})
 			}
 		}
-		return listMsg{entries: out}
+		var at time.Time
+		if rescan {
+			found, at = findFiles(root), time.Now()
+		}
+		return listMsg{entries: mergeEntries(root, out, found, opened), found: found, foundAt: at}
 	}
 }
 
@@ -229,10 +245,14 @@ func (p *Page) Update(msg tea.Msg) (common.Page, tea.Cmd) {
 	case listMsg:
 		p.loadingList = false
 		p.err = msg.err
+		if !msg.foundAt.IsZero() {
+			p.list.found, p.list.foundAt = msg.found, msg.foundAt
+		}
 		if msg.err == nil {
 			p.entries = msg.entries
 			p.cursor = max(0, min(p.cursor, len(p.entries)-1))
 			p.layout()
+			p.scrollList()
 			return p, p.loadPreview()
 		}
 	case previewMsg:
@@ -277,6 +297,9 @@ func (p *Page) Update(msg tea.Msg) (common.Page, tea.Cmd) {
 			return p, p.loadList()
 		}
 	case tea.KeyPressMsg:
+		if p.open.input.Active {
+			return p, p.openKeyPress(msg)
+		}
 		if p.showSpec {
 			return p, p.specKeyPress(msg)
 		}
@@ -315,6 +338,9 @@ func (p *Page) Update(msg tea.Msg) (common.Page, tea.Cmd) {
 			return p, p.openHistory()
 		case key.Matches(msg, specKey):
 			return p, p.openSpec()
+		case key.Matches(msg, openKey) && !p.focusGrid:
+			p.open.input.Active, p.open.err = true, nil
+			return p, nil
 		case key.Matches(msg, colDownKey):
 			p.prof.cursor++
 			return p, nil
@@ -330,6 +356,7 @@ func (p *Page) Update(msg tea.Msg) (common.Page, tea.Cmd) {
 		}
 		if c, ok := p.keys.Move(msg.String(), p.cursor, len(p.entries), 5); ok && c != p.cursor {
 			p.cursor = c
+			p.scrollList()
 			return p, p.loadPreview()
 		}
 	}
@@ -343,7 +370,11 @@ func (p *Page) View() string {
 		return widget.Lines(st.Error.Render("cannot read datasets: "+p.err.Error()), p.width, p.height)
 	}
 	if len(p.entries) == 0 {
-		return widget.Lines(st.Muted.Render("No datasets yet: declare one under datasets: in mlwb.yaml."), p.width, p.height)
+		msg := st.Muted.Render("No datasets found: declare one under datasets: in mlwb.yaml, or press O to open a file.")
+		if l := p.openLine(); l != "" {
+			msg += "\n" + l
+		}
+		return widget.Lines(msg, p.width, p.height)
 	}
 	t := widget.Table{Columns: []widget.Column{
 		{Title: "dataset", Width: 10, Flex: true}, {Title: "path", Width: 16, Flex: true},
@@ -358,7 +389,7 @@ func (p *Page) View() string {
 		return widget.Lines(widget.Fit(st.Warn.Render(fmt.Sprintf("too small: the Data tab needs %d×%d", minW, minH)), p.width), p.width, p.height)
 	}
 	listH := p.listH
-	for i := 0; i < listH; i++ {
+	for i := p.list.top; i < min(p.list.top+listH, len(p.entries)); i++ {
 		e := p.entries[i]
 		rows, cols, size, versions, hash := "-", "-", "-", "0", "-"
 		if s := e.Summary; s != nil {
@@ -374,11 +405,20 @@ func (p *Page) View() string {
 			}
 		}
 		b.WriteByte('\n')
-		b.WriteString(t.Row(st, []widget.Cell{{Text: e.Name}, {Text: e.Path}, {Text: rows}, {Text: cols},
+		name := e.Name
+		if e.Found { // named by its path: its end says most
+			name = strings.TrimRight(widget.FitTail(name, t.Width(0)), " ")
+		}
+		path := strings.TrimRight(widget.FitTail(e.Path, t.Width(1)), " ")
+		b.WriteString(t.Row(st, []widget.Cell{{Text: name}, {Text: path}, {Text: rows}, {Text: cols},
 			{Text: size}, {Text: versions}, {Text: hash}, {Text: e.Target}}, i == p.cursor))
 	}
 	b.WriteByte('\n')
-	b.WriteString(st.Muted.Render(strings.Repeat("─", p.width)))
+	if l := p.openLine(); l != "" {
+		b.WriteString(l)
+	} else {
+		b.WriteString(st.Muted.Render(strings.Repeat("─", p.width)))
+	}
 	b.WriteByte('\n')
 	switch {
 	case p.showSpec:

@@ -88,6 +88,18 @@ func Fit(s string, w int) string {
 	return s + strings.Repeat(" ", w-n)
 }
 
+// FitTail is Fit that keeps the end of s (…/raw/part11.csv): for paths, whose last part says most.
+func FitTail(s string, w int) string {
+	if w <= 0 {
+		return ""
+	}
+	n := lipgloss.Width(s)
+	if n > w {
+		return ansi.TruncateLeft(s, n-w+1, "…")
+	}
+	return s + strings.Repeat(" ", w-n)
+}
+
 // FitRight is Fit aligned to the right, for numbers.
 func FitRight(s string, w int) string {
 	if w <= 0 {

@@ -65,6 +65,14 @@ func (t *Table) SetWidth(w int) {
 	}
 }
 
+// Width is the cells column i gets after SetWidth (0 when it was dropped).
+func (t *Table) Width(i int) int {
+	if i < 0 || i >= len(t.widths) {
+		return 0
+	}
+	return t.widths[i]
+}
+
 // Header renders the header line.
 func (t *Table) Header(st *themes.Styles) string {
 	cells := make([]Cell, len(t.Columns))
