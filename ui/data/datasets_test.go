@@ -115,3 +115,53 @@ func TestFoundAndOpenedFiles(t *testing.T) {
 		t.Fatalf("after a refresh: cursor on %q, %d entries", e.Path, len(page.entries))
 	}
 }
+
+// TestProfiledFoundFileKeepsCursor: profiling a found file stores it as a dataset, which moves it
+// up the list on the next refresh; the cursor follows the file, so the profile stays on screen and
+// an open spec editor keeps its unsaved edits.
+func TestProfiledFoundFileKeepsCursor(t *testing.T) {
+	dir := t.TempDir()
+	os.WriteFile(filepath.Join(dir, "mlwb.yaml"), []byte("name: t\ndatasets:\n  - name: pets\n    path: d.csv\n"), 0o644)
+	os.WriteFile(filepath.Join(dir, "d.csv"), []byte("a,b\n1,2\n"), 0o644)
+	os.MkdirAll(filepath.Join(dir, "raw"), 0o755)
+	for _, n := range []string{"a", "b", "c"} {
+		os.WriteFile(filepath.Join(dir, "raw", n+".csv"), []byte("k,v\n1,2.5\n3,4.5\n"), 0o644)
+	}
+	proj, err := project.Discover(dir)
+	if err != nil {
+		t.Fatal(err)
+	}
+	s, err := store.Open(filepath.Join(t.TempDir(), "state.db"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer s.Close()
+	c := &common.Context{Store: s, Project: proj, Styles: themes.New(themes.Dark()), Now: time.Now, Marked: map[int64]bool{}}
+	page := New(c)
+	page.SetSize(100, 30)
+	drive(t, page, page.Init())
+	press := func(r rune) {
+		_, cmd := page.Update(tea.KeyPressMsg{Code: r, Text: string(r)})
+		drive(t, page, cmd)
+	}
+	press('G') // the last found file, raw/c.csv
+	if e := page.entries[page.cursor]; e.Path != "raw/c.csv" {
+		t.Fatalf("G went to %q", e.Path)
+	}
+	press('p')
+	if page.prof.profile == nil || page.prof.err != nil {
+		t.Fatalf("profile not shown: %v", page.prof.err)
+	}
+	press('F')
+	if !page.showSpec {
+		t.Fatal("spec editor not open")
+	}
+	_, cmd := page.Update(common.TickMsg{})
+	drive(t, page, cmd)
+	if e := page.entries[page.cursor]; filepath.Base(e.Path) != "c.csv" {
+		t.Fatalf("after the refresh the cursor is on %q", e.Path)
+	}
+	if page.prof.profile == nil || !page.showSpec {
+		t.Fatalf("refresh dropped the profile (%v) or closed the editor (%v)", page.prof.profile != nil, page.showSpec)
+	}
+}

@@ -249,8 +249,20 @@ func (p *Page) Update(msg tea.Msg) (common.Page, tea.Cmd) {
 			p.list.found, p.list.foundAt = msg.found, msg.foundAt
 		}
 		if msg.err == nil {
+			// The cursor stays on the same file: profiling a found file stores it as a dataset,
+			// which moves it up the list, and a jump would reset the profile and the spec editor.
+			cur := ""
+			if p.cursor < len(p.entries) {
+				cur = p.absPath(p.entries[p.cursor])
+			}
 			p.entries = msg.entries
 			p.cursor = max(0, min(p.cursor, len(p.entries)-1))
+			for i, e := range p.entries {
+				if cur != "" && p.absPath(e) == cur {
+					p.cursor = i
+					break
+				}
+			}
 			p.layout()
 			p.scrollList()
 			return p, p.loadPreview()

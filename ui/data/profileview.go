@@ -89,7 +89,7 @@ func (p *Page) startProfile() tea.Cmd {
 
 func (p *Page) absPath(e entry) string {
 	if filepath.IsAbs(e.Path) {
-		return e.Path
+		return filepath.Clean(e.Path)
 	}
 	return filepath.Join(p.ctx.Project.Root, e.Path)
 }
