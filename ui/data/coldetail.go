@@ -96,6 +96,9 @@ func (p *Page) detailItems(c *engine.Column) []detailItem {
 	}
 	for _, t := range c.Top {
 		e, _ := valueExpr(c.Name, t.Value)
+		if c.Type == "datetime" {
+			e, _ = dateValueExpr(c.Name, t.Value, sample)
+		}
 		out = append(out, detailItem{label: cellText(t.Value), count: t.Count, share: t.Share, expr: e})
 	}
 	if c.Nulls > 0 {
@@ -173,7 +176,7 @@ func (p *Page) detailKeyPress(msg tea.KeyPressMsg) tea.Cmd {
 	case key.Matches(msg, detailFilter) && d.cursor < len(items):
 		it := items[d.cursor]
 		if it.expr == "" {
-			d.err = fmt.Errorf("no filter expression can name the value %s (infinite, not UTF-8, or shortened by the profile)", it.label)
+			d.err = fmt.Errorf("no filter expression can name %s (an infinite number, text not UTF-8 or shortened by the profile, or dates not spelled as ISO 2024-01-02[T15:04:05[Z]] in the file)", it.label)
 			return nil
 		}
 		return p.filterFromDetail(it)

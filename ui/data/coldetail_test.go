@@ -4,6 +4,9 @@ import (
 	"fmt"
 	"strings"
 	"testing"
+	"time"
+
+	"github.com/expr-lang/expr"
 
 	"github.com/mlwb/mlwb/themes"
 )
@@ -225,6 +228,92 @@ func TestColumnDetailLooks(t *testing.T) {
 			if !strings.Contains(strings.Join(keys, ","), "filter rows to it") {
 				t.Fatalf("help bar: %v", keys)
 			}
+		}
+	}
+}
+
+// TestColumnDetailDatetimeSpellings: the profile writes datetimes as ISO UTC while the filter
+// compares the file's text, so a top value or a bin of a column spelled "2024-03-05 07:00:00"
+// filters in that spelling (the counts agree with a loop over the values, the last bin
+// inclusive), and a column spelled 03/15/2024 gets no expression, and says so, rather than a
+// filter keeping no rows.
+func TestColumnDetailDatetimeSpellings(t *testing.T) {
+	var b strings.Builder
+	b.WriteString("id,at,us\n")
+	var at []string
+	for i := 0; i < 300; i++ {
+		a := fmt.Sprintf("2024-03-%02d %02d:00:00", 1+i%9, (i*7)%24)
+		at = append(at, a)
+		fmt.Fprintf(&b, "%d,%s,%02d/%02d/2024\n", i, a, 1+i%12, 1+i%28)
+	}
+	page, _ := dataProject(t, b.String(), themes.Dark(), 100, 40)
+	press(t, page, "p")
+	if page.prof.profile == nil {
+		t.Fatalf("not profiled: %v", page.prof.err)
+	}
+	count := func(keep func(string) bool) int64 {
+		var n int64
+		for _, v := range at {
+			if keep(v) {
+				n++
+			}
+		}
+		return n
+	}
+	openColumn(t, page, "at")
+	if c := page.detailColumn(); c.Type != "datetime" {
+		t.Fatalf("at is %s", c.Type)
+	}
+	top := page.detailColumn().Top[0]
+	it, got := filterItem(t, page, func(it detailItem) bool { return !it.bin && !it.null })
+	want := count(func(s string) bool { return strings.Replace(s, " ", "T", 1)+"Z" == top.Value })
+	if want == 0 || it.count != want || got != want || !strings.Contains(it.expr, " ") {
+		t.Fatalf("top value %s (%s): table %d, view %d, counted %d", top.Value, it.expr, it.count, got, want)
+	}
+	press(t, page, "esc")
+	bins := page.detailColumn().Histogram
+	for i, bin := range bins {
+		last := i == len(bins)-1
+		it, got := filterItem(t, page, func(it detailItem) bool {
+			return it.bin && it.label == page.detailItems(page.detailColumn())[i].label
+		})
+		want := count(func(s string) bool {
+			tm, err := time.Parse("2006-01-02 15:04:05", s)
+			sec := float64(tm.Unix())
+			return err == nil && sec >= bin.Lo && (sec < bin.Hi || last && sec == bin.Hi)
+		})
+		if it.count != want || got != want {
+			t.Fatalf("bin %d %s (%s): table %d, view %d, counted %d", i, it.label, it.expr, it.count, got, want)
+		}
+		press(t, page, "esc")
+	}
+	press(t, page, "esc")
+
+	openColumn(t, page, "us")
+	if c := page.detailColumn(); c.Type != "datetime" {
+		t.Skipf("us is %s here, not datetime", c.Type)
+	}
+	for _, it := range page.detailItems(page.detailColumn()) {
+		if !it.null && it.expr != "" {
+			t.Fatalf("US-spelled dates got an expression: %s %q", it.label, it.expr)
+		}
+	}
+	press(t, page, "enter")
+	if v := screen(t, page); !strings.Contains(v, "no filter expression can name") {
+		t.Fatalf("no message for a value that cannot be filtered:\n%s", v)
+	}
+}
+
+// TestExprNumberLarge: whole numbers past int64 read back in expr-lang as the same float.
+func TestExprNumberLarge(t *testing.T) {
+	for _, v := range []float64{1e19, -1e19, 9.3e18, 1 << 63, 12345, -0.5, 1e300} {
+		out, err := expr.Eval(exprNumber(v), nil)
+		f, isF := out.(float64)
+		if i, isI := out.(int); isI {
+			f, isF = float64(i), true
+		}
+		if err != nil || !isF || f != v {
+			t.Errorf("exprNumber(%g) = %s reads back as %v (%v)", v, exprNumber(v), out, err)
 		}
 	}
 }

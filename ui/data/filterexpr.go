@@ -64,8 +64,15 @@ func exprString(s string) string {
 }
 
 // exprNumber writes a finite number exactly (the shortest text that reads back as the same
-// float64), never with an exponent, which the expression lexer would need to accept.
-func exprNumber(v float64) string { return strconv.FormatFloat(v, 'f', -1, 64) }
+// float64), never with an exponent, which the expression lexer would need to accept. A whole
+// number past int64 gets ".0": the lexer reads digits alone as an int and refuses one that large.
+func exprNumber(v float64) string {
+	s := strconv.FormatFloat(v, 'f', -1, 64)
+	if math.Abs(v) >= 1<<63 && !strings.Contains(s, ".") {
+		s += ".0"
+	}
+	return s
+}
 
 // valueExpr is the expression keeping the rows whose column holds the top value v: typed as the
 // filter types a CSV value (the profiler's ValueParser), so `5` is compared as the number 5 and
@@ -97,36 +104,115 @@ func valueExpr(col, v string) (string, bool) {
 	return name + " == " + exprString(string(engine.TrimValue([]byte(v)))), true
 }
 
+// isoShape is how the file spells a datetime column, read from sample (one of its values): a
+// date alone (2024-01-02), or a date and a time to the second separated by T or a space, with or
+// without a trailing Z. The filter compares the file's text, so an expression can name a datetime
+// only in the file's own spelling, and ISO text in one shape sorts as the instants do; any other
+// spelling (US/EU dates, fractions of a second, offsets) gets no expression rather than one that
+// keeps the wrong rows.
+type isoShape struct {
+	dateOnly bool
+	sep      byte // 'T' or ' '
+	zulu     bool // a trailing Z
+}
+
+func shapeOf(sample string) (isoShape, bool) {
+	digits := func(s string, at ...int) bool {
+		for _, i := range at {
+			if s[i] < '0' || s[i] > '9' {
+				return false
+			}
+		}
+		return true
+	}
+	if len(sample) < 10 || !digits(sample, 0, 1, 2, 3, 5, 6, 8, 9) || sample[4] != '-' || sample[7] != '-' {
+		return isoShape{}, false
+	}
+	if len(sample) == 10 {
+		return isoShape{dateOnly: true}, true
+	}
+	t := sample[10:]
+	z := strings.HasSuffix(t, "Z")
+	t = strings.TrimSuffix(t, "Z")
+	if len(t) != 9 || t[0] != 'T' && t[0] != ' ' || t[3] != ':' || t[6] != ':' || !digits(t, 1, 2, 4, 5, 7, 8) {
+		return isoShape{}, false
+	}
+	return isoShape{sep: t[0], zulu: z}, true
+}
+
+// format writes whole Unix seconds in the shape; ok is false when a date alone cannot hold them.
+func (s isoShape) format(sec int64) (string, bool) {
+	t := time.Unix(sec, 0).UTC()
+	if s.dateOnly {
+		return t.Format("2006-01-02"), sec%86400 == 0
+	}
+	out := t.Format("2006-01-02" + string(s.sep) + "15:04:05")
+	if s.zulu {
+		out += "Z"
+	}
+	return out, true
+}
+
+// dateValueExpr is the expression keeping the rows of a datetime column holding the top value v
+// (as the profile writes it: ISO, UTC), spelled like sample; ok is false when that cannot be done.
+func dateValueExpr(col, v, sample string) (string, bool) {
+	shape, ok := shapeOf(sample)
+	if !ok {
+		return "", false
+	}
+	var t time.Time
+	var err error
+	for _, layout := range []string{"2006-01-02", "2006-01-02T15:04:05Z", "2006-01-02T15:04:05.000Z"} {
+		if t, err = time.Parse(layout, v); err == nil {
+			break
+		}
+	}
+	if err != nil || t.Nanosecond() != 0 {
+		return "", false
+	}
+	text, ok := shape.format(t.Unix())
+	if !ok {
+		return "", false
+	}
+	return exprName(col) + " == " + exprString(text), true
+}
+
 // binExpr is the expression keeping the rows whose column falls in histogram bin [lo, hi), or
 // [lo, hi] for the last bin; nulls are passed over first (comparing one with a number would be an
-// error the footer reports for every null row). A datetime column's bins are in Unix seconds while the filter sees
-// its values as text, so the edges are written as ISO text shaped like sample (a value of the
-// column): a date alone when the sample is one and the edges are whole days.
+// error the footer reports for every null row). A datetime column's bins are in Unix seconds while
+// the filter sees its values as text, so the edges are written as text in the file's own ISO
+// shape (shapeOf sample); "" when the file's spelling is not one that sorts as its instants.
 func binExpr(col, typ string, lo, hi float64, last bool, sample string) string {
 	name := exprName(col)
 	op := " < "
 	if last {
 		op = " <= "
 	}
-	if typ == "datetime" {
-		a, b := dateEdge(lo, sample), dateEdge(hi, sample)
-		return name + " != nil && " + name + " >= " + exprString(a) + " && " + name + op + exprString(b)
+	if typ != "datetime" {
+		return name + " != nil && " + name + " >= " + exprNumber(lo) + " && " + name + op + exprNumber(hi)
 	}
-	return name + " != nil && " + name + " >= " + exprNumber(lo) + " && " + name + op + exprNumber(hi)
+	shape, ok := shapeOf(sample)
+	if !ok {
+		return ""
+	}
+	// The values are whole seconds (whole days for dates): v >= lo is v >= ceil(lo), v < hi is
+	// v < ceil(hi), v <= hi is v <= floor(hi). A date alone compares with a date-and-time edge
+	// as its midnight does (a shorter prefix sorts first), so such edges are written in full.
+	end := math.Ceil(hi)
+	if last {
+		end = math.Floor(hi)
+	}
+	a, b := dateEdge(math.Ceil(lo), shape), dateEdge(end, shape)
+	return name + " != nil && " + name + " >= " + exprString(a) + " && " + name + op + exprString(b)
 }
 
-// dateEdge writes Unix seconds as ISO text in the shape of sample.
-func dateEdge(sec float64, sample string) string {
-	t := time.Unix(int64(math.Floor(sec)), 0).UTC()
-	whole := t.Hour() == 0 && t.Minute() == 0 && t.Second() == 0
-	if whole && len(sample) == 10 {
-		return t.Format("2006-01-02")
+// dateEdge writes whole Unix seconds in the shape, or as a date and time (T, no Z) when the shape
+// is a date alone and the edge is not midnight.
+func dateEdge(sec float64, shape isoShape) string {
+	if s, ok := shape.format(int64(sec)); ok {
+		return s
 	}
-	sep := "T"
-	if len(sample) > 10 && sample[10] == ' ' {
-		sep = " "
-	}
-	return t.Format("2006-01-02" + sep + "15:04:05")
+	return time.Unix(int64(sec), 0).UTC().Format("2006-01-02T15:04:05")
 }
 
 // nullExpr keeps the rows where the column is null.
