@@ -201,3 +201,41 @@ func TestHelpBarWhileCapturing(t *testing.T) {
 		t.Fatalf("help bar after esc: %q", s)
 	}
 }
+
+// TestQuitAsksWithUnsavedSpec: with the feature-spec editor holding unsaved changes, q and
+// ctrl+c do not quit at once: the first asks (on screen), the second quits; with nothing unsaved
+// q quits at once.
+func TestQuitAsksWithUnsavedSpec(t *testing.T) {
+	m, _ := newFixtureModel(t, "mono", 120, 40)
+	quits := func(cmd tea.Cmd) bool {
+		if cmd == nil {
+			return false
+		}
+		_, ok := cmd().(tea.QuitMsg)
+		return ok
+	}
+	key := func(msg tea.KeyPressMsg) tea.Cmd {
+		_, cmd := m.Update(msg)
+		return cmd
+	}
+	press(t, m, "1", "p", "F")
+	if !strings.Contains(ansi.Strip(m.Render()), "Feature spec") {
+		t.Fatalf("spec editor not open:\n%s", ansi.Strip(m.Render()))
+	}
+	press(t, m, "l") // a change: unsaved
+	for _, msg := range []tea.KeyPressMsg{{Code: 'q', Text: "q"}, {Code: 'c', Mod: tea.ModCtrl}} {
+		if quits(key(msg)) {
+			t.Fatalf("%s quit with unsaved changes", msg.String())
+		}
+		if v := ansi.Strip(m.Render()); !strings.Contains(v, "unsaved changes") {
+			t.Fatalf("no question after %s:\n%s", msg.String(), v)
+		}
+		if !quits(key(msg)) {
+			t.Fatalf("a second %s did not quit", msg.String())
+		}
+	}
+	press(t, m, "w") // written: nothing unsaved, q quits at once
+	if !quits(key(tea.KeyPressMsg{Code: 'q', Text: "q"})) {
+		t.Fatal("q did not quit with the spec written")
+	}
+}

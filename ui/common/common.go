@@ -43,6 +43,12 @@ type Page interface {
 	Capturing() bool
 }
 
+// Guarded is a page that can hold work quitting would lose (an editor's unsaved changes). While
+// Unsaved, the shell hands the quit keys (q, ctrl+c) to the page, which asks before it quits.
+type Guarded interface {
+	Unsaved() bool
+}
+
 // TickMsg asks the pages to re-read what may have changed in the store.
 type TickMsg struct{ At time.Time }
 

@@ -85,6 +85,10 @@ func (p *Page) Capturing() bool {
 		p.focusGrid && p.lab.on // 1–9 are labels there, not tabs
 }
 
+// Unsaved implements common.Guarded: the spec editor's changes are not written yet, so quitting
+// asks first.
+func (p *Page) Unsaved() bool { return p.showSpec && p.spec.dirty }
+
 // ShortHelp implements help.KeyMap.
 func (p *Page) ShortHelp() []key.Binding {
 	switch {

@@ -33,6 +33,7 @@ type specState struct {
 	top    int
 	dirty  bool
 	quit   bool // esc once with unsaved changes: a second esc discards them
+	leave  bool // q or ctrl+c once with unsaved changes: a second one quits mlwb without them
 
 	input  widget.LineInput
 	prompt string // "clip", "args" or "constant" while the prompt is open
@@ -312,6 +313,16 @@ func clipText(cl *features.Clip) string {
 // specKeyPress handles keys while the editor is open; it takes every key.
 func (p *Page) specKeyPress(msg tea.KeyPressMsg) tea.Cmd {
 	s := &p.spec
+	if msg.String() == "ctrl+c" || msg.String() == "q" && !s.input.Active {
+		if s.dirty && !s.leave {
+			s.leave, s.quit, s.err, s.note = true, false, nil, ""
+			s.input.Active, s.prompt = false, ""
+			return nil
+		}
+		s.leave = false
+		return tea.Quit
+	}
+	s.leave = false
 	if s.input.Active {
 		switch s.input.Key(msg) {
 		case widget.InputAccepted:

@@ -241,3 +241,21 @@ func TestSpecEditorLooks(t *testing.T) {
 		}
 	}
 }
+
+// TestSpecPreviewShortRawRows: the preview reads the raw rows apart from the outputs, so a file
+// rewritten between the two reads can give fewer raw rows than outputs; the editor draws blanks
+// for the missing ones rather than failing.
+func TestSpecPreviewShortRawRows(t *testing.T) {
+	csv, _ := specCSV()
+	page, _ := dataProject(t, csv, themes.Dark(), 100, 40)
+	press(t, page, "p", "F")
+	pv := page.spec.prev
+	if len(pv.inRows) < 2 || len(pv.rows) < 2 {
+		t.Fatalf("preview has %d raw and %d output rows", len(pv.inRows), len(pv.rows))
+	}
+	pv.inRows = pv.inRows[:1]
+	page.Update(specPreviewMsg(pv))
+	if v := screen(t, page); !strings.Contains(v, "raw id") {
+		t.Fatalf("preview with fewer raw rows:\n%s", v)
+	}
+}

@@ -155,7 +155,11 @@ func (p *Page) specPreviewView(h int) string {
 	for r := 0; r < min(len(pv.rows), h-2); r++ {
 		cells := make([]widget.Cell, len(tc))
 		for j := range tc {
-			cells[j] = widget.Cell{Text: cellReplacer.Replace(cols[j].vals[r])}
+			v := "" // the raw rows are read apart from the outputs: a file rewritten between reads can have fewer
+			if r < len(cols[j].vals) {
+				v = cols[j].vals[r]
+			}
+			cells[j] = widget.Cell{Text: cellReplacer.Replace(v)}
 			switch {
 			case cols[j].raw:
 				cells[j].Style = &st.Muted
@@ -235,6 +239,8 @@ func (p *Page) specFooter() string {
 		return s.input.View(st.Accent.Render(prompt), p.width)
 	case s.err != nil:
 		return widget.Fit(st.Error.Render(s.err.Error()), p.width)
+	case s.leave:
+		return widget.Fit(st.Warn.Render("unsaved changes: w writes them, q again quits mlwb without them"), p.width)
 	case s.quit:
 		return widget.Fit(st.Warn.Render("unsaved changes: w writes them, esc again discards them"), p.width)
 	case s.note != "":
