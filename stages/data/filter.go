@@ -76,13 +76,11 @@ func FilterFile(ctx context.Context, path string, o FilterOptions) (*FilterResul
 	}
 	// The compiled evaluator answers most rows; the expression machine takes the rest (see
 	// filterfast.go). Each worker has its own row, machine environment and JSON scanner.
-	fast := compileFast(o.Expr, func(name string) bool {
-		if dl == nil {
-			return true // JSON keys are known per record; a missing one is null
-		}
-		_, ok := env[name]
-		return ok
-	})
+	var header map[string]any
+	if dl != nil {
+		header = env
+	}
+	fast := compileFast(o.Expr, filterColumn(header))
 	if !filterCompiled {
 		fast = nil
 	}
@@ -242,6 +240,21 @@ func (p *filterPart) fail(line int64, msg string) {
 // filterCompiled turns the compiled evaluator on; tests turn it off to compare its results with
 // the expression machine's on the same file.
 var filterCompiled = true
+
+// filterColumn says whether an identifier names a column for the compiled evaluator: a header
+// name (header holds them; CSV and TSV), or any name when header is nil (JSON Lines, whose keys are
+// known per record only; a missing one is null). A name that is also a built-in function (len,
+// max...) is read from the row by the machine too, so it is a column like any other. The
+// identifier $env is never one (see fastCompiler.node), whatever this says.
+func filterColumn(header map[string]any) func(string) bool {
+	return func(name string) bool {
+		if header == nil {
+			return true
+		}
+		_, ok := header[name]
+		return ok
+	}
+}
 
 // nameCheck collects the first identifier that is neither a column nor a built-in function.
 type nameCheck struct {

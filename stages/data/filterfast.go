@@ -113,6 +113,11 @@ func constant(v fval) fastExpr { return func(*fastRow) (fval, bool) { return v, 
 func (c *fastCompiler) node(n ast.Node) fastExpr {
 	switch n := n.(type) {
 	case *ast.IdentifierNode:
+		if n.Value == "$env" {
+			// The machine reads $env as the whole environment (a map, never nil), not as a
+			// column of that name, which is $env["$env"]: only the machine can answer.
+			return nil
+		}
 		return c.slot(n.Value)
 	case *ast.MemberNode: // $env["a column"]
 		env, ok := n.Node.(*ast.IdentifierNode)

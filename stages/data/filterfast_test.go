@@ -6,6 +6,7 @@ import (
 	"fmt"
 	"math/rand/v2"
 	"path/filepath"
+	"slices"
 	"strings"
 	"testing"
 
@@ -199,7 +200,11 @@ func FuzzFilterCompiled(f *testing.F) {
 	f.Add(`-(a) % b != t`, "9223372036854775807", "-1", "abc", "inf", "NA")
 	f.Add(`d < "2024-02" and not (t == true)`, "1e3", "007", "", "2024-01-05T10:00:00", "True")
 	f.Add(`$env["s"] matches "^[A-Z]+$"`, "5", "5.0", "ORD", "-inf", "null")
-	isCol := func(n string) bool { return len(n) == 1 && strings.Contains("absdt", n) }
+	f.Add(`$env == nil`, "1", "2", "x", "", "")
+	f.Add(`$env != a || len == nil`, "1", "2", "x", "", "")
+	// Every name is a column, as in JSON Lines: one that is not among a, b, s, d, t is missing
+	// from the row (null), and from the machine's environment.
+	isCol := filterColumn(nil)
 	f.Fuzz(func(t *testing.T, src, a, b, s, d, tt string) {
 		if len(src) > 200 {
 			return
@@ -220,7 +225,10 @@ func FuzzFilterCompiled(f *testing.F) {
 		}
 		cols := make([]int, len(fast.names))
 		for i, n := range fast.names {
-			cols[i] = strings.Index("absdt", n)
+			cols[i] = slices.Index(filterCols, n)
+			if cols[i] < 0 {
+				cols[i] = len(fields)
+			}
 		}
 		row := fast.newRow(cols)
 		row.reset(fields)
@@ -234,4 +242,47 @@ func FuzzFilterCompiled(f *testing.F) {
 			t.Fatalf("%s on %q: compiled %v, machine %v / %v", src, fields, keep, want, err)
 		}
 	})
+}
+
+// TestFilterEnvIsNotAColumn: the identifier $env is the machine's whole environment (a map, so
+// never nil), not a column of that name, in CSV (even with a column called $env) and in JSON Lines
+// (even with records that have a key "$env"); names that are also built-in functions read the row.
+// Each expression is checked by hand and, compiled evaluator on and off, gives the same result.
+func TestFilterEnvIsNotAColumn(t *testing.T) {
+	dir := t.TempDir()
+	csv := writeFile(t, filepath.Join(dir, "env.csv"), []byte("$env,len,a\n,,1\n5,7,7\n,3,\n"))
+	jsonl := writeFile(t, filepath.Join(dir, "env.jsonl"), []byte(`{"a":1}`+"\n"+`{"$env":5,"len":7,"a":7}`+"\n"+`{"len":3}`+"\n"))
+	defer func() { filterCompiled = true }()
+	for _, tc := range []struct {
+		expr string
+		want int64 // rows kept of the three, in both files
+	}{
+		{`$env == nil`, 0},
+		{`$env != nil`, 3},
+		{`$env == a`, 0},
+		{`!($env == nil) && a == 1`, 1},
+		{`$env["$env"] == nil`, 2},
+		{`$env["$env"] == 5`, 1},
+		{`len == nil`, 1},
+		{`len == a`, 1},
+		{`$env["len"] != nil`, 2},
+	} {
+		for _, f := range []string{csv, jsonl} {
+			var got [2]FilterResult
+			for i, on := range []bool{true, false} {
+				filterCompiled = on
+				r, err := FilterFile(context.Background(), f, FilterOptions{Expr: tc.expr, Workers: 1})
+				if err != nil {
+					t.Fatalf("%s %s: %v", filepath.Base(f), tc.expr, err)
+				}
+				got[i] = *r
+			}
+			if got[0] != got[1] || got[0].Matched != tc.want || got[0].Errors != 0 {
+				t.Errorf("%s %s: compiled %+v, machine %+v, want %d kept", filepath.Base(f), tc.expr, got[0], got[1], tc.want)
+			}
+		}
+	}
+	if compileFast(`$env == nil`, filterColumn(nil)) != nil {
+		t.Error("$env compiled as a column")
+	}
 }
