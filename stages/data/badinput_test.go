@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"context"
 	"encoding/json"
+	"fmt"
 	"os"
 	"path/filepath"
 	"strings"
@@ -126,6 +127,52 @@ func TestDuplicateAndEmptyNames(t *testing.T) {
 	}
 	if strings.Join(names, ",") != "x,x_2,col3,y" || p.WarningCount != 2 {
 		t.Fatalf("names %v, warnings %+v", names, p.Warnings)
+	}
+	// A rename never takes a name another column has, or one already given: every name is
+	// distinct, and a filter on each reads its own column (compiled evaluator on and off).
+	defer func() { filterCompiled = true }()
+	for header, want := range map[string]string{
+		"a_2,a,a":      "a_2,a,a_3",
+		"a,a,a_2":      "a,a_3,a_2",
+		"a,a,a":        "a,a_2,a_3",
+		"a,a,a_2,a_2":  "a,a_3,a_2,a_2_2",
+		"col2,,x,col2": "col2,col2_2,x,col2_3",
+	} {
+		ncols := strings.Count(header, ",") + 1
+		var rows strings.Builder
+		rows.WriteString(header + "\n")
+		for r := 0; r < 3; r++ {
+			for c := 0; c < ncols; c++ {
+				if c > 0 {
+					rows.WriteByte(',')
+				}
+				fmt.Fprint(&rows, 10*(c+1)+r)
+			}
+			rows.WriteByte('\n')
+		}
+		path := writeFile(t, filepath.Join(t.TempDir(), "d.csv"), []byte(rows.String()))
+		p, err := ProfileFile(context.Background(), path, Options{})
+		if err != nil {
+			t.Fatal(err)
+		}
+		names = names[:0]
+		for _, c := range p.Columns {
+			names = append(names, c.Name)
+		}
+		if strings.Join(names, ",") != want {
+			t.Errorf("header %s: names %v, want %s", header, names, want)
+			continue
+		}
+		for c, name := range names {
+			for _, on := range []bool{true, false} {
+				filterCompiled = on
+				src := fmt.Sprintf(`$env[%q] == %d`, name, 10*(c+1)+1) // the column's second row only
+				r, err := FilterFile(context.Background(), path, FilterOptions{Expr: src, Workers: 1})
+				if err != nil || r.Matched != 1 || r.Errors != 0 {
+					t.Errorf("header %s, compiled %v: %s: %+v %v", header, on, src, r, err)
+				}
+			}
+		}
 	}
 }
 

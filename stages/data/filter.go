@@ -5,7 +5,6 @@ import (
 	"context"
 	"fmt"
 	"io"
-	"slices"
 	"strings"
 
 	"github.com/expr-lang/expr"
@@ -90,7 +89,15 @@ func FilterFile(ctx context.Context, path string, o FilterOptions) (*FilterResul
 		for i, name := range fast.names {
 			slotOf[name] = i
 			if dl != nil {
-				cols = append(cols, slices.Index(dl.names, name))
+				// The last column of a name, as the machine's environment is filled in column
+				// order (sniffing makes names unique; this keeps the two agreeing if one repeats).
+				last := -1
+				for c, n := range dl.names {
+					if n == name {
+						last = c
+					}
+				}
+				cols = append(cols, last)
 			}
 		}
 	}

@@ -132,8 +132,7 @@ func sniffCSV(path string, sample []byte, tsvHint bool) (*dialect, error) {
 		}
 	}
 	dl.names = make([]string, ncols)
-	seen := map[string]int{}
-	for c := 0; c < ncols; c++ {
+	for c := range dl.names {
 		name := ""
 		if dl.header && c < len(first) {
 			name = string(bytes.ToValidUTF8(trimSpace([]byte(first[c])), []byte("\uFFFD")))
@@ -144,16 +143,40 @@ func sniffCSV(path string, sample []byte, tsvHint bool) (*dialect, error) {
 			}
 			name = "col" + strconv.Itoa(c+1)
 		}
-		if n := seen[name]; n > 0 {
-			renamed := name + "_" + strconv.Itoa(n+1)
-			dl.warnings = append(dl.warnings, Warning{Line: 1, Message: fmt.Sprintf("column name %q repeats (column %d); called it %q", name, c+1, renamed)})
-			seen[name]++
-			name = renamed
-		}
-		seen[name]++
 		dl.names[c] = name
 	}
+	dl.warnings = uniqueNames(dl.names, dl.warnings)
 	return dl, nil
+}
+
+// uniqueNames renames in place every repeat of a column name to name_2, name_3...: the first
+// number free among every column's own name and the names given so far (a header a_2,a,a gives
+// a_2, a, a_3), as a filter, a profile and a row lookup need one column per name. Each rename is
+// a warning.
+func uniqueNames(names []string, warnings []Warning) []Warning {
+	given := make(map[string]bool, len(names))
+	own := make(map[string]bool, len(names))
+	for _, n := range names {
+		own[n] = true
+	}
+	next := map[string]int{} // the next suffix to try for a repeated name
+	for c, name := range names {
+		if !given[name] {
+			given[name] = true
+			continue
+		}
+		n := max(next[name], 2)
+		renamed := name + "_" + strconv.Itoa(n)
+		for given[renamed] || own[renamed] {
+			n++
+			renamed = name + "_" + strconv.Itoa(n)
+		}
+		next[name] = n + 1
+		given[renamed] = true
+		names[c] = renamed
+		warnings = append(warnings, Warning{Line: 1, Message: fmt.Sprintf("column name %q repeats (column %d); called it %q", name, c+1, renamed)})
+	}
+	return warnings
 }
 
 // sampleRecords parses up to max records of the sample with delimiter d (a quote left open at the
