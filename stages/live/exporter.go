@@ -9,6 +9,7 @@ import (
 	"strconv"
 	"strings"
 	"time"
+	"unicode/utf8"
 
 	"github.com/prometheus/client_golang/prometheus"
 	"github.com/prometheus/client_golang/prometheus/collectors"
@@ -142,37 +143,59 @@ func writeStore(ctx context.Context, s *store.Store, out *bytes.Buffer) error {
 		runs.sample(float64(counts[st]), "status", st)
 	}
 	run.header(out)
-	var id string
-	var last int64 = -1
-	var fixed map[[2]string]bool // keys made valid UTF-8 can meet; each series is written once
-	for i := range latest {
-		m := &latest[i]
-		if m.RunID != last { // rows come grouped by run: format its id once
-			last, id = m.RunID, strconv.FormatInt(m.RunID, 10)
-		}
-		key := m.Key
-		if k := LabelValue(key); k != key {
-			if fixed == nil {
-				fixed = map[[2]string]bool{}
+	// A key that is not valid UTF-8 is exported with U+FFFD in place of its bad bytes (LabelValue),
+	// so it can meet another such key of its run ("k\xfe", "k\xff") or a key logged with U+FFFD in
+	// it ("k\uFFFD"): the same series, which Prometheus refuses to take twice. Those keys are
+	// written after the run's valid ones, each unless its series has been written (then dropped:
+	// a key logged as it is exported keeps its series; of two fixed ones, the first in key order).
+	// Only keys with U+FFFD can meet, so only they are remembered.
+	var seen map[string]bool // the run's written keys that contain U+FFFD
+	var bad []int            // the run's keys that are not valid UTF-8, by index in latest
+	emit := func(m *store.LatestMetric, id, key string) {
+		if strings.ContainsRune(key, utf8.RuneError) {
+			if seen[key] {
+				return
 			}
-			if fixed[[2]string{id, k}] {
-				continue
+			if seen == nil {
+				seen = map[string]bool{}
 			}
-			fixed[[2]string{id, k}], key = true, k
+			seen[key] = true
 		}
 		if res, ok := strings.CutPrefix(key, sysPrefix); ok {
 			if m.Status != store.StatusRunning {
-				continue // a finished run's last CPU reading is not its CPU use now
+				return // a finished run's last CPU reading is not its CPU use now
 			}
 			if g, gres, ok := splitGPU(res); ok {
 				gpu.sample(m.Value, "gpu", g, "name", m.RunName, "resource", gres, "run", id)
 			} else {
 				system.sample(m.Value, "name", m.RunName, "resource", res, "run", id)
 			}
-			continue
+			return
 		}
 		run.sample(m.Value, "key", key, "name", m.RunName, "run", id)
 	}
+	var id string
+	endRun := func() {
+		for _, i := range bad {
+			emit(&latest[i], id, LabelValue(latest[i].Key))
+		}
+		bad = bad[:0]
+		clear(seen)
+	}
+	var last int64 = -1
+	for i := range latest {
+		m := &latest[i]
+		if m.RunID != last { // rows come grouped by run: format its id once
+			endRun()
+			last, id = m.RunID, strconv.FormatInt(m.RunID, 10)
+		}
+		if !utf8.ValidString(m.Key) {
+			bad = append(bad, i)
+			continue
+		}
+		emit(m, id, m.Key)
+	}
+	endRun()
 	system.flush(out)
 	gpu.flush(out)
 	scrape := family{name: MetricScrape, help: "Time this scrape spent reading the store.", b: out}

@@ -259,3 +259,61 @@ func processCPU() time.Duration {
 	}
 	return time.Duration(ru.Utime.Nano() + ru.Stime.Nano())
 }
+
+// TestExpositionNoDuplicateSeries: a key that is not valid UTF-8 is exported with U+FFFD, and so
+// can meet a key logged with U+FFFD in it or another fixed key of the same run. Every series is
+// written once (Prometheus refuses a scrape with one twice): the key logged as it is exported
+// keeps its series whichever sorts first, of two fixed keys the first in key order does, and the
+// same key in another run is its own series.
+func TestExpositionNoDuplicateSeries(t *testing.T) {
+	s := openStore(t)
+	now := time.Now().UnixMilli()
+	r := newRun(t, s, "odd", store.StatusRunning)
+	write(t, s, r.ID, "a\uFFFD", now, 1)
+	write(t, s, r.ID, "a\xff", now, 2) // sorts after "a\uFFFD" (0xff > 0xef)
+	write(t, s, r.ID, "b\x80", now, 3) // sorts before "b\uFFFD"
+	write(t, s, r.ID, "b\uFFFD", now, 4)
+	write(t, s, r.ID, "c\xfe", now, 5)
+	write(t, s, r.ID, "c\xff", now, 6)
+	write(t, s, r.ID, "sys/cpu\x80", now, 7)
+	write(t, s, r.ID, "sys/cpu\uFFFD", now, 8)
+	write(t, s, r.ID, "sys/gpu0/u\xff", now, 9)
+	other := newRun(t, s, "other", store.StatusRunning)
+	write(t, s, other.ID, "a\xff", now, 10)
+	_, body := get(t, serve(t, MetricsHandler(s, nil))+"/metrics", "")
+	p := expfmt.NewTextParser(model.UTF8Validation)
+	fams, err := p.TextToMetricFamilies(strings.NewReader(body))
+	if err != nil {
+		t.Fatalf("Prometheus's parser refuses the exposition: %v\n%s", err, body)
+	}
+	got := map[string]float64{}
+	for _, name := range []string{MetricRun, MetricSystem, MetricGPU} {
+		for _, m := range fams[name].GetMetric() {
+			var ls []string
+			for _, l := range m.Label {
+				ls = append(ls, l.GetName()+"="+l.GetValue())
+			}
+			series := name + "{" + strings.Join(ls, ",") + "}"
+			if _, dup := got[series]; dup {
+				t.Errorf("%s written twice", series)
+			}
+			got[series] = m.GetGauge().GetValue()
+		}
+	}
+	want := map[string]float64{
+		"mlwb_run_metric{key=a\uFFFD,name=odd,run=1}":         1,
+		"mlwb_run_metric{key=b\uFFFD,name=odd,run=1}":         4,
+		"mlwb_run_metric{key=c\uFFFD,name=odd,run=1}":         5,
+		"mlwb_run_system{name=odd,resource=cpu\uFFFD,run=1}":  8,
+		"mlwb_run_gpu{gpu=0,name=odd,resource=u\uFFFD,run=1}": 9,
+		"mlwb_run_metric{key=a\uFFFD,name=other,run=2}":       10,
+	}
+	for k, v := range want {
+		if g, ok := got[k]; !ok || g != v {
+			t.Errorf("%s = %v (present %v), want %v", k, g, ok, v)
+		}
+	}
+	if len(got) != len(want) {
+		t.Errorf("%d series, want %d: %v", len(got), len(want), got)
+	}
+}
