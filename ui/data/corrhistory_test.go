@@ -39,6 +39,13 @@ func dataProject(t *testing.T, csv string, pal themes.Palette, w, h int) (*Page,
 	dir := t.TempDir()
 	os.WriteFile(filepath.Join(dir, "d.csv"), []byte(csv), 0o644)
 	os.WriteFile(filepath.Join(dir, "mlwb.yaml"), []byte("name: t\ndatasets:\n  - name: d\n    path: d.csv\n"), 0o644)
+	return openDir(t, dir, pal, w, h), dir
+}
+
+// openDir opens the Data page on the project in dir (its store in dir/state.db), sized w×h, with
+// its first load done.
+func openDir(t *testing.T, dir string, pal themes.Palette, w, h int) *Page {
+	t.Helper()
 	proj, err := project.Discover(dir)
 	if err != nil {
 		t.Fatal(err)
@@ -51,7 +58,7 @@ func dataProject(t *testing.T, csv string, pal themes.Palette, w, h int) (*Page,
 	page := New(&common.Context{Store: s, Project: proj, Styles: themes.New(pal), Now: time.Now, Marked: map[int64]bool{}})
 	page.SetSize(w, h)
 	drive(t, page, page.Init())
-	return page, dir
+	return page
 }
 
 // TestCorrelationHeatmap: c shows the profile's Pearson matrix with the column names; the value

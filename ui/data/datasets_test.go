@@ -6,12 +6,9 @@ import (
 	"path/filepath"
 	"strings"
 	"testing"
-	"time"
 
 	tea "charm.land/bubbletea/v2"
 
-	"github.com/mlwb/mlwb/stages/project"
-	"github.com/mlwb/mlwb/store"
 	"github.com/mlwb/mlwb/themes"
 	"github.com/mlwb/mlwb/ui/common"
 )
@@ -50,19 +47,7 @@ func TestFoundAndOpenedFiles(t *testing.T) {
 	outside := filepath.Join(t.TempDir(), "elsewhere.tsv")
 	os.WriteFile(outside, []byte("city\tpop\nOslo\t709000\n"), 0o644)
 
-	proj, err := project.Discover(dir)
-	if err != nil {
-		t.Fatal(err)
-	}
-	s, err := store.Open(filepath.Join(t.TempDir(), "state.db"))
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer s.Close()
-	c := &common.Context{Store: s, Project: proj, Styles: themes.New(themes.Dark()), Now: time.Now, Marked: map[int64]bool{}}
-	page := New(c)
-	page.SetSize(100, 24)
-	drive(t, page, page.Init())
+	page := openDir(t, dir, themes.Dark(), 100, 24)
 	if len(page.entries) != 13 || page.entries[0].Name != "pets" || page.entries[1].Path != "data/raw/part00.csv" {
 		var got []string
 		for _, e := range page.entries {
@@ -127,19 +112,7 @@ func TestProfiledFoundFileKeepsCursor(t *testing.T) {
 	for _, n := range []string{"a", "b", "c"} {
 		os.WriteFile(filepath.Join(dir, "raw", n+".csv"), []byte("k,v\n1,2.5\n3,4.5\n"), 0o644)
 	}
-	proj, err := project.Discover(dir)
-	if err != nil {
-		t.Fatal(err)
-	}
-	s, err := store.Open(filepath.Join(t.TempDir(), "state.db"))
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer s.Close()
-	c := &common.Context{Store: s, Project: proj, Styles: themes.New(themes.Dark()), Now: time.Now, Marked: map[int64]bool{}}
-	page := New(c)
-	page.SetSize(100, 30)
-	drive(t, page, page.Init())
+	page := openDir(t, dir, themes.Dark(), 100, 30)
 	press := func(r rune) {
 		_, cmd := page.Update(tea.KeyPressMsg{Code: r, Text: string(r)})
 		drive(t, page, cmd)
