@@ -18,6 +18,9 @@ type FilterOptions struct {
 	Expr    string    // e.g. `delay > 30 && origin == "ORD"`; a column whose name is not an identifier is $env["a b"]
 	Workers int       // 0: one per core
 	Out     io.Writer // matching records, as their original text after the header; nil counts only
+	// Progress, when set, is told the bytes of the file read so far (compressed bytes for a
+	// compressed file) and its size, after each chunk; it is called from the workers.
+	Progress func(done, total int64)
 }
 
 // FilterResult counts what a filter saw.
@@ -220,6 +223,9 @@ func FilterFile(ctx context.Context, path string, o FilterOptions) (*FilterResul
 				}
 				machine(line, ln)
 			})
+		}
+		if o.Progress != nil {
+			o.Progress(min(src.rawRead.Load(), src.info.Size()), src.info.Size())
 		}
 		return out.Put(c.index, p)
 	})

@@ -23,6 +23,12 @@ type SortOptions struct {
 	Workers int       // 0: one per core
 	TempDir string    // where the spill directory is made; "": os.TempDir()
 	Out     io.Writer // the header, then every record as its original text, sorted; nil: discarded
+	// Progress, when set, is told how far each step has gone: "reading" (bytes of the file read,
+	// compressed bytes for a compressed file, of its size), "spilling" (the second read of a file
+	// sorted externally, the same units), "sorting" (in memory, no measure: 0 of 0) and "writing"
+	// (rows written of all rows). It is called
+	// from the workers.
+	Progress func(step string, done, total int64)
 }
 
 // SortResult says what a sort saw and how it ran.
@@ -81,7 +87,14 @@ func SortFile(ctx context.Context, path string, o SortOptions) (*SortResult, err
 	}
 	nw := workerCount(Options{Workers: o.Workers})
 
-	g, err := gather(ctx, in, cols, nw, budget)
+	progress := o.Progress
+	if progress == nil {
+		progress = func(string, int64, int64) {}
+	}
+	readProgress := func(step string, src *source) func() {
+		return func() { progress(step, min(src.rawRead.Load(), src.info.Size()), src.info.Size()) }
+	}
+	g, err := gather(ctx, in, cols, nw, budget, readProgress("reading", src))
 	if err != nil {
 		return nil, err
 	}
@@ -96,7 +109,11 @@ func SortFile(ctx context.Context, path string, o SortOptions) (*SortResult, err
 	}
 
 	bw := bufio.NewWriterSize(out, 1<<20)
+	var written int64
 	emit := func(_, raw []byte) error {
+		if written++; written%4096 == 0 || written == res.Rows {
+			progress("writing", written, res.Rows)
+		}
 		_, err := bw.Write(raw)
 		if len(raw) > 0 && raw[len(raw)-1] != '\n' {
 			err = bw.WriteByte('\n')
@@ -104,6 +121,7 @@ func SortFile(ctx context.Context, path string, o SortOptions) (*SortResult, err
 		return err
 	}
 	if !res.External {
+		progress("sorting", 0, 0)
 		sorted, err := sortChunks(ctx, g.chunks, in.dl, cols, nw)
 		if err != nil {
 			return nil, fmt.Errorf("%s: %w", path, err)
@@ -142,12 +160,14 @@ func SortFile(ctx context.Context, path string, o SortOptions) (*SortResult, err
 	for i := range readers {
 		readers[i] = newKeyReader(in2.dl, cols)
 	}
+	spilled := readProgress("spilling", src2)
 	err = in2.run(ctx, nw, func(i int, c chunk) error {
 		own := chunk{data: bytes.Clone(c.data), firstLine: c.firstLine, index: c.index}
 		sc, err := sortChunk(readers[i], own)
 		if err != nil {
 			return err
 		}
+		spilled()
 		return sp.add(c.index, sc)
 	})
 	if err == nil {
@@ -240,7 +260,7 @@ type gathered struct {
 
 // gather is the first pass: it classifies every key value and keeps a copy of the text while
 // the estimated memory of sorting it (text, keys, entries) stays within budget.
-func gather(ctx context.Context, in *textInput, cols []*sortColumn, nw int, budget int64) (*gathered, error) {
+func gather(ctx context.Context, in *textInput, cols []*sortColumn, nw int, budget int64, progress func()) (*gathered, error) {
 	readers := make([]*keyReader, nw)
 	for i := range readers {
 		readers[i] = newKeyReader(in.dl, cols)
@@ -259,6 +279,7 @@ func gather(ctx context.Context, in *textInput, cols []*sortColumn, nw int, budg
 				est += keyBound(v)
 			}
 		})
+		progress()
 		if err != nil {
 			return err
 		}

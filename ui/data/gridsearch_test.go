@@ -8,6 +8,8 @@ import (
 	"sync/atomic"
 	"testing"
 
+	tea "charm.land/bubbletea/v2"
+
 	engine "github.com/mlwb/mlwb/stages/data"
 	"github.com/mlwb/mlwb/ui/common"
 )
@@ -136,5 +138,39 @@ func TestGridFilterAndSortViews(t *testing.T) {
 	}
 	if m, _ := filepath.Glob(filepath.Join(dir, ".mlwb", "views", "*")); len(m) != 0 {
 		t.Fatalf("view files left: %v", m)
+	}
+}
+
+// TestGridViewProgress: while a filter or a sort runs, the footer says how far it has gone (the
+// share of the file read; a sort's step), from the engine's own progress reports: the view's
+// work is run here but its answer held back, so the page still shows it running.
+func TestGridViewProgress(t *testing.T) {
+	page, _ := gridPage(t, 100, 24, func(path string) { writeRowsCSV(t, path, 5000, 0) })
+	drive(t, page, page.Init())
+	press(t, page, "enter")
+	for _, c := range []struct{ key, arg, want string }{
+		{"f", "id > 10", "filter… 100%"},
+		{"o", "id:desc", "sort… writing 100%"},
+	} {
+		press(t, page, c.key)
+		typeText(t, page, c.arg)
+		_, cmd := page.Update(tea.KeyPressMsg{Code: tea.KeyEnter})
+		if v := screen(t, page); !strings.Contains(v, strings.Fields(c.want)[0]) {
+			t.Fatalf("%s: not shown running:\n%s", c.arg, v)
+		}
+		var held []tea.Msg
+		for _, m := range cmd().(tea.BatchMsg) {
+			if m == nil {
+				continue
+			}
+			if msg, ok := m().(viewMsg); ok {
+				held = append(held, msg)
+			}
+		}
+		if v := screen(t, page); len(held) != 1 || !strings.Contains(v, c.want) {
+			t.Fatalf("%s: %d answers; footer lacks %q:\n%s", c.arg, len(held), c.want, v)
+		}
+		_, next := page.Update(held[0])
+		drive(t, page, next)
 	}
 }

@@ -7,6 +7,7 @@ import (
 	"os"
 	"path/filepath"
 	"strings"
+	"sync"
 	"time"
 
 	"charm.land/bubbles/v2/key"
@@ -27,12 +28,44 @@ type viewState struct {
 	cancel  context.CancelFunc
 	started time.Time
 	seq     int
+	prog    *viewProgress // how far the running one has gone, written by its workers
 
 	file  string   // the view file browsed; "" for the dataset itself
 	name  string   // the dataset file's name, which view files end with (so the format is known)
 	base  string   // the dataset file the views were made from (the list's refresh keeps the view)
 	steps []string // what made it, in order: `filter delay > 30 (12 of 40 rows)`, `sort delay:desc`
 	err   error
+}
+
+// viewProgress is what a running filter or sort last said of its progress: the step ("" for a
+// filter, which only reads; reading, spilling, sorting or writing for a sort) and how far it went.
+type viewProgress struct {
+	mu          sync.Mutex
+	step        string
+	done, total int64
+}
+
+func (v *viewProgress) set(step string, done, total int64) {
+	v.mu.Lock()
+	defer v.mu.Unlock()
+	if step != v.step {
+		v.step, v.done = step, 0
+	}
+	v.done, v.total = max(v.done, done), total // workers report out of order
+}
+
+// text is "reading 45%", "sorting", or "" before the first word.
+func (v *viewProgress) text() string {
+	v.mu.Lock()
+	defer v.mu.Unlock()
+	if v.total <= 0 {
+		return v.step
+	}
+	pct := fmt.Sprintf("%d%%", v.done*100/v.total)
+	if v.step == "" {
+		return pct
+	}
+	return v.step + " " + pct
 }
 
 var (
@@ -95,6 +128,8 @@ func (p *Page) startView(kind, arg string) tea.Cmd {
 	ctx, cancel := context.WithCancel(context.Background())
 	v.seq++
 	v.running, v.cancel, v.started, v.err = kind, cancel, time.Now(), nil
+	prog := &viewProgress{}
+	v.prog = prog
 	src, seq, dir := p.grid.path, v.seq, p.viewDir()
 	name := viewName(src)
 	base := src
@@ -110,11 +145,12 @@ func (p *Page) startView(kind, arg string) tea.Cmd {
 		}
 		step, matched, rows := "", int64(0), int64(0)
 		if kind == "sort" {
-			_, err = engine.SortFile(ctx, src, engine.SortOptions{Keys: keys, Out: f, TempDir: dir})
+			_, err = engine.SortFile(ctx, src, engine.SortOptions{Keys: keys, Out: f, TempDir: dir, Progress: prog.set})
 			step = "sort " + arg
 		} else {
 			var r *engine.FilterResult
-			if r, err = engine.FilterFile(ctx, src, engine.FilterOptions{Expr: arg, Out: f}); err == nil {
+			if r, err = engine.FilterFile(ctx, src, engine.FilterOptions{Expr: arg, Out: f,
+				Progress: func(done, total int64) { prog.set("", done, total) }}); err == nil {
 				matched, rows = r.Matched, r.Rows
 				step = fmt.Sprintf("filter %s (%s of %s rows)", arg, groupDigits(r.Matched), groupDigits(r.Rows))
 				if r.Errors > 0 {
@@ -238,7 +274,13 @@ func (p *Page) viewStatus() (string, bool) {
 	case v.input.Active:
 		return v.input.View(st.Accent.Render(`filter (delay > 30 && origin == "ORD"): `), p.width), true
 	case v.running != "":
-		return st.Warn.Render(fmt.Sprintf("%s… %s · esc cancels", v.running, time.Since(v.started).Round(100*time.Millisecond))), false
+		where := ""
+		if v.prog != nil {
+			if t := v.prog.text(); t != "" {
+				where = " " + t
+			}
+		}
+		return st.Warn.Render(fmt.Sprintf("%s…%s · %s · esc cancels", v.running, where, time.Since(v.started).Round(100*time.Millisecond))), false
 	case v.err != nil:
 		return st.Error.Render(v.err.Error()), false
 	case v.file != "" && p.detail.back:
