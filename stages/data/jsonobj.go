@@ -5,6 +5,7 @@ import (
 	"encoding/json"
 	"fmt"
 	"strconv"
+	"unicode/utf8"
 )
 
 // jsonField is one top-level member of a JSON object.
@@ -124,8 +125,10 @@ func (s *objScanner) trailing(obj []byte, i int) error {
 func (s *objScanner) str(obj []byte, i int) ([]byte, int, error) {
 	j := i + 1
 	esc := false
+	var high byte // any byte ≥ 0x80 seen: the text may not be UTF-8
 	for j < len(obj) {
 		c := obj[j]
+		high |= c
 		if c == '\\' {
 			esc = true
 			j += 2
@@ -142,7 +145,9 @@ func (s *objScanner) str(obj []byte, i int) ([]byte, int, error) {
 	if j >= len(obj) {
 		return nil, 0, fmt.Errorf("byte %d: a string is never closed", i+1)
 	}
-	if !esc {
+	// Invalid UTF-8 is read as encoding/json reads it (each bad byte a U+FFFD), so keys and values
+	// agree with what the JSON array reader and every other tool see.
+	if !esc && (high < 0x80 || utf8.Valid(obj[i+1:j])) {
 		return obj[i+1 : j], j + 1, nil
 	}
 	var out string
