@@ -15,6 +15,11 @@ import (
 // everything beside drop, keep or dateparts), so a spec edited in steps always writes one that
 // can parse.
 func FormatSpec(s *Spec) []byte {
+	return encodeSpec(&yaml.Node{Kind: yaml.DocumentNode, Content: []*yaml.Node{specNode(s)}})
+}
+
+// specNode is the spec's mapping: rest, then columns.
+func specNode(s *Spec) *yaml.Node {
 	root := &yaml.Node{Kind: yaml.MappingNode}
 	rest := s.Rest
 	if rest == "" {
@@ -25,10 +30,15 @@ func FormatSpec(s *Spec) []byte {
 	for i := range s.Columns {
 		cols.Content = append(cols.Content, str(s.Columns[i].Name), columnNode(&s.Columns[i]))
 	}
+	return root
+}
+
+// encodeSpec writes a document built by specNode (with comments carried over, maybe).
+func encodeSpec(doc *yaml.Node) []byte {
 	var b bytes.Buffer
 	enc := yaml.NewEncoder(&b)
 	enc.SetIndent(2)
-	if err := enc.Encode(root); err != nil {
+	if err := enc.Encode(doc); err != nil {
 		// Only nodes built here are encoded, all scalars and mappings: there is nothing to fail.
 		panic("features: encoding a spec: " + err.Error())
 	}

@@ -530,13 +530,19 @@ func (s *specState) applyPrompt(text string) error {
 // write saves the spec whole: to a temporary file in the same directory, renamed over the spec,
 // so a reader never sees half a file.
 func (s *specState) write() error {
-	text := features.FormatSpec(s.specOf())
-	// Written by the editor, so comments of a file it read are not kept: say so, and how to use it.
-	rel := s.data
-	if r, err := filepath.Rel(filepath.Dir(s.path), s.data); err == nil && !strings.HasPrefix(r, "..") {
-		rel = filepath.ToSlash(r)
+	var text []byte
+	if orig, err := os.ReadFile(s.path); err == nil {
+		// The file as it is now (edited elsewhere since it was read, maybe): its comments stay.
+		text = features.FormatSpecKeeping(orig, s.specOf())
+	} else {
+		// A new file says what it is and how to use it.
+		rel := s.data
+		if r, err := filepath.Rel(filepath.Dir(s.path), s.data); err == nil && !strings.HasPrefix(r, "..") {
+			rel = filepath.ToSlash(r)
+		}
+		text = append([]byte(fmt.Sprintf("# Feature spec for %s, written by mlwb's Data tab (F).\n# mlwb data features %s --spec %s -o OUT\n\n", rel, rel, filepath.Base(s.path))),
+			features.FormatSpec(s.specOf())...)
 	}
-	text = append([]byte(fmt.Sprintf("# Feature spec for %s, written by mlwb's Data tab (F; comments are not kept).\n# mlwb data features %s --spec %s -o OUT\n", rel, rel, filepath.Base(s.path))), text...)
 	if _, err := features.ParseSpec(s.path, text); err != nil {
 		return fmt.Errorf("not written: %w", specMsg(err))
 	}

@@ -208,6 +208,23 @@ func TestSpecEditor(t *testing.T) {
 	if page.showSpec {
 		t.Fatal("second esc did not discard")
 	}
+
+	// Comments written by hand into the file survive the editor's next write.
+	text, _ = os.ReadFile(path)
+	edited := strings.Replace(string(text), "columns:\n", "columns:\n  # money, in euros\n", 1)
+	edited = strings.Replace(edited, "scale: minmax}\n", "scale: minmax} # fitted on 2024\n", 1)
+	if edited == string(text) || os.WriteFile(path, []byte(edited), 0o644) != nil {
+		t.Fatalf("could not add comments to:\n%s", text)
+	}
+	press(t, page, "F")
+	specCol(t, page, "amount")
+	press(t, page, "l", "w") // minmax → log1p
+	text, _ = os.ReadFile(path)
+	for _, w := range []string{"# mlwb data features d.csv", "  # money, in euros\n", "# fitted on 2024", "log1p"} {
+		if !strings.Contains(string(text), w) {
+			t.Fatalf("after a second write the file lacks %q:\n%s", w, text)
+		}
+	}
 }
 
 // TestSpecEditorLooks: the editor is exactly the page's size at 80×24 and 120×40 in every theme,
