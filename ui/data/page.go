@@ -121,7 +121,7 @@ func (p *Page) ShortHelp() []key.Binding {
 // FullHelp implements help.KeyMap.
 func (p *Page) FullHelp() [][]key.Binding {
 	if p.showSpec {
-		return [][]key.Binding{{p.keys.Up, p.keys.Down, p.keys.Top, p.keys.Bottom}, {specCycle, specImpute, specClip, specArgs}, {specWrite, specClose}}
+		return [][]key.Binding{{p.keys.Up, p.keys.Down, p.keys.Top, p.keys.Bottom}, {specCycle, specImpute, specClip, specArgs}, {specRest, specWrite, specClose}}
 	}
 	if p.detailShown() {
 		return [][]key.Binding{{p.keys.Up, p.keys.Down, p.keys.PageUp, p.keys.PageDown, p.keys.Top, p.keys.Bottom}, {detailFilter, detailClose}}

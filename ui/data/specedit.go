@@ -66,6 +66,7 @@ var (
 	specClip      = key.NewBinding(key.WithKeys("c"), key.WithHelp("c", "clip"))
 	specArgs      = key.NewBinding(key.WithKeys("e"), key.WithHelp("e", "edit arguments"))
 	specWrite     = key.NewBinding(key.WithKeys("w"), key.WithHelp("w", "write spec"))
+	specRest      = key.NewBinding(key.WithKeys("R"), key.WithHelp("R", "rest keep/drop"))
 	specClose     = key.NewBinding(key.WithKeys("esc"), key.WithHelp("esc", "close"))
 	promptAccept  = key.NewBinding(key.WithKeys("enter"), key.WithHelp("enter", "apply"))
 	promptCancel  = key.NewBinding(key.WithKeys("esc"), key.WithHelp("esc", "cancel"))
@@ -350,6 +351,16 @@ func (p *Page) specKeyPress(msg tea.KeyPressMsg) tea.Cmd {
 	if key.Matches(msg, specWrite) {
 		s.err = s.write()
 		return nil
+	}
+	if key.Matches(msg, specRest) {
+		// What becomes of columns the spec does not name: those the file gains after this.
+		if s.rest == "drop" {
+			s.rest = "keep"
+		} else {
+			s.rest = "drop"
+		}
+		s.dirty = true
+		return p.specPreviewCmd()
 	}
 	if c, ok := p.keys.Move(msg.String(), s.cursor, len(s.cols), 5); ok {
 		s.cursor = c

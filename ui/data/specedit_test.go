@@ -225,6 +225,15 @@ func TestSpecEditor(t *testing.T) {
 			t.Fatalf("after a second write the file lacks %q:\n%s", w, text)
 		}
 	}
+	// R: what becomes of columns the spec does not name.
+	press(t, page, "R")
+	if v := screen(t, page); !strings.Contains(v, "other columns: drop") {
+		t.Fatalf("R not shown:\n%s", v)
+	}
+	press(t, page, "w")
+	if sp, err := features.LoadSpec(path); err != nil || sp.Rest != "drop" {
+		t.Fatalf("rest after R and w: %v %v", sp, err)
+	}
 }
 
 // TestSpecEditorLooks: the editor is exactly the page's size at 80×24 and 120×40 in every theme,

@@ -23,7 +23,7 @@ func (p *Page) specView(h int) string {
 		state = "saved"
 	}
 	var b strings.Builder
-	b.WriteString(widget.Fit(st.Title.Render("Feature spec ")+st.Bold.Render(filepath.Base(s.path))+st.Muted.Render(fmt.Sprintf(" · %s · %d columns · preview fitted to the stored profile", state, len(s.cols))), p.width))
+	b.WriteString(widget.Fit(st.Title.Render("Feature spec ")+st.Bold.Render(filepath.Base(s.path))+st.Muted.Render(fmt.Sprintf(" · %s · %d columns · other columns: %s · preview fitted to the stored profile", state, len(s.cols), s.rest)), p.width))
 	rest := max(2, h-2)
 	colsH := max(2, min(len(s.cols)+1, rest*2/5))
 	prevH := rest - colsH
