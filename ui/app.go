@@ -189,7 +189,8 @@ func (m *Model) onKey(msg tea.KeyPressMsg) tea.Cmd {
 		case key.Matches(msg, m.keys.Help), msg.String() == "esc", msg.String() == "q":
 			m.showHelp = false
 		case msg.String() == "ctrl+c":
-			return tea.Quit
+			m.showHelp = false
+			return m.quit(msg)
 		}
 		return nil
 	}
@@ -201,7 +202,7 @@ func (m *Model) onKey(msg tea.KeyPressMsg) tea.Cmd {
 	}
 	if page.Capturing() {
 		if msg.String() == "ctrl+c" {
-			return tea.Quit
+			return m.quit(msg)
 		}
 		var cmd tea.Cmd
 		m.pages[m.active], cmd = page.Update(msg)
@@ -209,7 +210,7 @@ func (m *Model) onKey(msg tea.KeyPressMsg) tea.Cmd {
 	}
 	switch {
 	case key.Matches(msg, m.keys.Quit):
-		return tea.Quit
+		return m.quit(msg)
 	case key.Matches(msg, m.keys.Help):
 		m.showHelp = true
 		return nil
@@ -231,6 +232,19 @@ func (m *Model) onKey(msg tea.KeyPressMsg) tea.Cmd {
 	var cmd tea.Cmd
 	m.pages[m.active], cmd = page.Update(msg)
 	return cmd
+}
+
+// quit ends the program, unless a page holds unsaved work (common.Guarded), wherever it is: then
+// that page is shown and handed the quit key, so it asks first (and quits on a second press).
+func (m *Model) quit(msg tea.KeyPressMsg) tea.Cmd {
+	for i, p := range m.pages {
+		if g, ok := p.(common.Guarded); ok && g.Unsaved() {
+			var cmd tea.Cmd
+			m.pages[i], cmd = p.Update(msg)
+			return tea.Batch(m.switchTo(i), cmd)
+		}
+	}
+	return tea.Quit
 }
 
 func (m *Model) switchTo(i int) tea.Cmd {

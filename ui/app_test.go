@@ -207,12 +207,22 @@ func TestHelpBarWhileCapturing(t *testing.T) {
 // q quits at once.
 func TestQuitAsksWithUnsavedSpec(t *testing.T) {
 	m, _ := newFixtureModel(t, "mono", 120, 40)
-	quits := func(cmd tea.Cmd) bool {
+	var quits func(cmd tea.Cmd) bool
+	quits = func(cmd tea.Cmd) bool {
 		if cmd == nil {
 			return false
 		}
-		_, ok := cmd().(tea.QuitMsg)
-		return ok
+		switch msg := cmd().(type) {
+		case tea.QuitMsg:
+			return true
+		case tea.BatchMsg:
+			for _, c := range msg {
+				if quits(c) {
+					return true
+				}
+			}
+		}
+		return false
 	}
 	key := func(msg tea.KeyPressMsg) tea.Cmd {
 		_, cmd := m.Update(msg)
@@ -232,6 +242,23 @@ func TestQuitAsksWithUnsavedSpec(t *testing.T) {
 		}
 		if !quits(key(msg)) {
 			t.Fatalf("a second %s did not quit", msg.String())
+		}
+	}
+	// From another tab, or from the help overlay: the Data tab comes back and asks.
+	press(t, m, "l")
+	for _, away := range []string{"2", "?"} {
+		for _, msg := range []tea.KeyPressMsg{{Code: 'q', Text: "q"}, {Code: 'c', Mod: tea.ModCtrl}} {
+			if away == "?" && msg.Text == "q" {
+				continue // q closes the overlay
+			}
+			press(t, m, away)
+			if quits(key(msg)) {
+				t.Fatalf("%s after %s quit with unsaved changes", msg.String(), away)
+			}
+			if v := ansi.Strip(m.Render()); m.active != 0 || !strings.Contains(v, "unsaved changes") {
+				t.Fatalf("%s after %s: tab %d, no question:\n%s", msg.String(), away, m.active, v)
+			}
+			press(t, m, "j") // any other key: the question is dropped, the edits stay
 		}
 	}
 	press(t, m, "w") // written: nothing unsaved, q quits at once
