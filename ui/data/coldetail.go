@@ -137,7 +137,9 @@ func dateText(sec float64, day bool) string {
 }
 
 // sampleValue is a value of the column from the rows in memory, to shape datetime edges like the
-// file's own (a date alone, or a date and a time separated by T or a space).
+// file's own (a date alone, or a date and a time separated by T or a space, Z or not). Every
+// value there must share that shape, else "" (no expression): a column mixing spellings does not
+// sort as its instants (a space sorts before T, a date alone before its own noon).
 func (p *Page) sampleValue(name string) string {
 	g := &p.grid
 	if g.win == nil {
@@ -152,12 +154,24 @@ func (p *Page) sampleValue(name string) string {
 	if ci < 0 {
 		return ""
 	}
+	first := ""
+	var shape isoShape
 	for _, r := range g.win.Rows {
-		if ci < len(r) && !engine.IsNull([]byte(r[ci])) {
-			return string(engine.TrimValue([]byte(r[ci])))
+		if ci >= len(r) || engine.IsNull([]byte(r[ci])) {
+			continue
+		}
+		v := string(engine.TrimValue([]byte(r[ci])))
+		sh, ok := shapeOf(v)
+		switch {
+		case !ok:
+			return ""
+		case first == "":
+			first, shape = v, sh
+		case sh != shape:
+			return ""
 		}
 	}
-	return ""
+	return first
 }
 
 // detailKeyPress handles keys while the detail is open; it takes every key.

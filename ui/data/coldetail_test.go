@@ -317,3 +317,28 @@ func TestExprNumberLarge(t *testing.T) {
 		}
 	}
 }
+
+// TestColumnDetailMixedDateSpellings: a datetime column whose rows mix a date alone with a date
+// and a time does not sort as its instants as text, so its bins and values get no expression.
+func TestColumnDetailMixedDateSpellings(t *testing.T) {
+	var b strings.Builder
+	b.WriteString("id,at\n")
+	for i := 0; i < 100; i++ {
+		at := fmt.Sprintf("2024-01-%02d", 1+i%28)
+		if i%3 == 1 {
+			at += " 13:00:00"
+		}
+		fmt.Fprintf(&b, "%d,%s\n", i, at)
+	}
+	page, _ := dataProject(t, b.String(), themes.Dark(), 100, 40)
+	press(t, page, "p")
+	openColumn(t, page, "at")
+	if c := page.detailColumn(); c.Type != "datetime" {
+		t.Fatalf("at is %s", c.Type)
+	}
+	for _, it := range page.detailItems(page.detailColumn()) {
+		if it.expr != "" {
+			t.Fatalf("mixed spellings got an expression: %s %q", it.label, it.expr)
+		}
+	}
+}

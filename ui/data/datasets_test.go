@@ -138,3 +138,22 @@ func TestProfiledFoundFileKeepsCursor(t *testing.T) {
 		t.Fatalf("refresh dropped the profile (%v) or closed the editor (%v)", page.prof.profile != nil, page.showSpec)
 	}
 }
+
+// TestRefreshKeepsCursorOnSharedFile: two datasets declared on one file; a refresh keeps the
+// cursor on the second, not the first entry with that path.
+func TestRefreshKeepsCursorOnSharedFile(t *testing.T) {
+	dir := t.TempDir()
+	os.WriteFile(filepath.Join(dir, "mlwb.yaml"), []byte("name: t\ndatasets:\n  - name: first\n    path: d.csv\n  - name: second\n    path: d.csv\n"), 0o644)
+	os.WriteFile(filepath.Join(dir, "d.csv"), []byte("a,b\n1,2\n"), 0o644)
+	page := openDir(t, dir, themes.Dark(), 100, 24)
+	_, cmd := page.Update(tea.KeyPressMsg{Code: 'j', Text: "j"})
+	drive(t, page, cmd)
+	if page.entries[page.cursor].Name != "second" {
+		t.Fatalf("j went to %q", page.entries[page.cursor].Name)
+	}
+	_, cmd = page.Update(common.TickMsg{})
+	drive(t, page, cmd)
+	if page.entries[page.cursor].Name != "second" {
+		t.Fatalf("after a refresh the cursor is on %q", page.entries[page.cursor].Name)
+	}
+}

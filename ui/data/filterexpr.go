@@ -198,13 +198,26 @@ func binExpr(col, typ string, lo, hi float64, last bool, sample string) string {
 	// The values are whole seconds (whole days for dates): v >= lo is v >= ceil(lo), v < hi is
 	// v < ceil(hi), v <= hi is v <= floor(hi). A date alone compares with a date-and-time edge
 	// as its midnight does (a shorter prefix sorts first), so such edges are written in full.
+	// Text sorts as time only for years 0000–9999: an edge outside them (histogram edges are
+	// powers of two, and 9999-12-31 is a common "open end") bounds nothing a value can be, so
+	// that side is left out.
 	end := math.Ceil(hi)
 	if last {
 		end = math.Floor(hi)
 	}
-	a, b := dateEdge(math.Ceil(lo), shape), dateEdge(end, shape)
-	return name + " != nil && " + name + " >= " + exprString(a) + " && " + name + op + exprString(b)
+	out := name + " != nil"
+	if from := math.Ceil(lo); from > firstISO {
+		out += " && " + name + " >= " + exprString(dateEdge(from, shape))
+	}
+	if end < endISO {
+		out += " && " + name + op + exprString(dateEdge(end, shape))
+	}
+	return out
 }
+
+// firstISO and endISO are 0000-01-01 and 10000-01-01 in Unix seconds: the instants whose ISO
+// text has four digits of year, and so sorts as they do.
+const firstISO, endISO = -62167219200, 253402300800
 
 // dateEdge writes whole Unix seconds in the shape, or as a date and time (T, no Z) when the shape
 // is a date alone and the edge is not midnight.

@@ -1,6 +1,7 @@
 package data
 
 import (
+	"strings"
 	"testing"
 
 	"github.com/expr-lang/expr"
@@ -41,5 +42,28 @@ func TestFilterExprQuoting(t *testing.T) {
 	}
 	if got := binExpr("d", "float", 1048576, 2097152, true, ""); got != "d != nil && d >= 1048576 && d <= 2097152" {
 		t.Errorf("binExpr of large edges (no exponent): %s", got)
+	}
+}
+
+// TestDateBinEdgesPastISO: a histogram edge past 9999-12-31 (edges are powers of two; 9999-12-31
+// is a common open end) would be written as 10000-…, which sorts before 9990-…; that side is
+// left out, so the last bin keeps the values in it. Evaluated with expr-lang on the file's text.
+func TestDateBinEdgesPastISO(t *testing.T) {
+	lo, hi := 253e9, 254e9 // about 9987-05 to 10018-12
+	e := binExpr("d", "datetime", lo, hi, true, "2024-01-02")
+	if strings.Contains(e, "10018") || !strings.Contains(e, `d >= "9987-`) {
+		t.Fatalf("expression %s", e)
+	}
+	prog, err := expr.Compile(e, expr.AsBool())
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, v := range []string{"9990-01-01", "9999-12-31"} {
+		if out, err := expr.Run(prog, map[string]any{"d": v}); err != nil || out != true {
+			t.Errorf("%s: %v %v", v, out, err)
+		}
+	}
+	if out, _ := expr.Run(prog, map[string]any{"d": "2024-01-01"}); out != false {
+		t.Error("a value below the bin kept")
 	}
 }

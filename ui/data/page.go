@@ -255,17 +255,29 @@ func (p *Page) Update(msg tea.Msg) (common.Page, tea.Cmd) {
 		if msg.err == nil {
 			// The cursor stays on the same file: profiling a found file stores it as a dataset,
 			// which moves it up the list, and a jump would reset the profile and the spec editor.
-			cur := ""
+			// Two datasets may share a file, so the name is matched first, then the file alone
+			// (a found file is named by its path, and takes a dataset's name once profiled).
+			var curName, curPath string
 			if p.cursor < len(p.entries) {
-				cur = p.absPath(p.entries[p.cursor])
+				curName, curPath = p.entries[p.cursor].Name, p.absPath(p.entries[p.cursor])
 			}
 			p.entries = msg.entries
 			p.cursor = max(0, min(p.cursor, len(p.entries)-1))
+			byPath := -1
 			for i, e := range p.entries {
-				if cur != "" && p.absPath(e) == cur {
-					p.cursor = i
+				if curPath == "" || p.absPath(e) != curPath {
+					continue
+				}
+				if e.Name == curName {
+					byPath = i
 					break
 				}
+				if byPath < 0 {
+					byPath = i
+				}
+			}
+			if byPath >= 0 {
+				p.cursor = byPath
 			}
 			p.layout()
 			p.scrollList()
