@@ -54,7 +54,10 @@ shape is documented in the README), --md as Markdown.`,
 			if o.Target == "" {
 				o.Target = ds.Target
 			}
+			prog := newProgress(cmd.ErrOrStderr(), "profiling "+path)
+			o.Progress = prog.bytes
 			p, err := data.ProfileFile(cmd.Context(), path, o)
+			prog.clear()
 			if err != nil {
 				return &exitError{code: 2, err: err}
 			}
@@ -251,7 +254,10 @@ on standard error. --count prints only the counts.`,
 					o.Out = f
 				}
 			}
+			prog := newProgress(cmd.ErrOrStderr(), "filtering "+args[0])
+			o.Progress = prog.bytes
 			r, err := data.FilterFile(cmd.Context(), args[0], o)
+			prog.clear()
 			if f != nil {
 				if cerr := f.Close(); err == nil && cerr != nil {
 					err = cerr

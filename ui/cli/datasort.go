@@ -59,7 +59,10 @@ error (--json: as JSON).
 			if o.Memory < 1<<20 {
 				return &exitError{code: 2, err: fmt.Errorf("--mem %s: give at least 1MiB", mem)}
 			}
+			prog := newProgress(cmd.ErrOrStderr(), "sorting "+args[0])
+			o.Progress = prog.report
 			res, err := sortTo(cmd, args[0], outPath, o)
+			prog.clear()
 			if err != nil {
 				return &exitError{code: 2, err: err}
 			}
