@@ -55,6 +55,10 @@ type DatasetSpec struct {
 	Path string `yaml:"path"`
 	// Target is the target column, used for class balance and evaluation.
 	Target string `yaml:"target"`
+	// Features is the dataset's feature-transform spec, relative to the project root: the
+	// Data tab's spec editor writes it, and `mlwb data features` uses it when no --spec is
+	// given. Empty: <name>.features.yaml at the project root.
+	Features string `yaml:"features"`
 }
 
 // TrainSpec describes how a training run is launched.

@@ -21,6 +21,7 @@ datasets:
   - name: wine                      # unique
     path: data/wine.csv             # relative to the project root
     target: cultivar                # target column (class balance, evaluation)
+    features: features/wine.yaml   # its feature spec
 train:
   command: mlwb demo-train --data {data} --lr {lr} --epochs {epochs}   # template; {param} placeholders
   params:                           # defaults, overridable with -p key=value
@@ -49,7 +50,7 @@ func TestParseFullExample(t *testing.T) {
 	want := &Config{
 		Name:     "wine-cultivars",
 		Goal:     "classify a wine's cultivar from its chemistry",
-		Datasets: []DatasetSpec{{Name: "wine", Path: "data/wine.csv", Target: "cultivar"}},
+		Datasets: []DatasetSpec{{Name: "wine", Path: "data/wine.csv", Target: "cultivar", Features: "features/wine.yaml"}},
 		Train: TrainSpec{
 			Command:     "mlwb demo-train --data {data} --lr {lr} --epochs {epochs}",
 			Params:      map[string]any{"lr": 0.1, "epochs": 30},

@@ -4,6 +4,7 @@ import (
 	"errors"
 	"fmt"
 	"path/filepath"
+	"strings"
 
 	"github.com/go-git/go-git/v5"
 )
@@ -94,4 +95,17 @@ func (p *Project) DatasetPath(d DatasetSpec) string {
 		return filepath.Clean(d.Path)
 	}
 	return filepath.Join(p.Root, d.Path)
+}
+
+// FeatureSpecPath is where the feature spec of the dataset called name lives: features (its
+// features: in mlwb.yaml) relative to the project root, or when that is empty
+// <name>.features.yaml at the root, the name's slashes turned to _ so it stays one file.
+func (p *Project) FeatureSpecPath(name, features string) string {
+	if features != "" {
+		if filepath.IsAbs(features) {
+			return filepath.Clean(features)
+		}
+		return filepath.Join(p.Root, features)
+	}
+	return filepath.Join(p.Root, strings.NewReplacer("/", "_", `\`, "_").Replace(name)+".features.yaml")
 }

@@ -128,3 +128,19 @@ func TestEnsureStateDirKeepsExistingGitignore(t *testing.T) {
 func containsLine(text, line string) bool {
 	return slices.Contains(strings.Split(text, "\n"), line)
 }
+
+// TestFeatureSpecPath: a declared features: path is relative to the root (or absolute); without
+// one the spec is <name>.features.yaml at the root, a name's slashes made _.
+func TestFeatureSpecPath(t *testing.T) {
+	p := &Project{Root: "/r"}
+	for _, c := range []struct{ name, features, want string }{
+		{"wine", "", "/r/wine.features.yaml"},
+		{"raw/a.csv", "", "/r/raw_a.csv.features.yaml"},
+		{"wine", "specs/wine.yaml", "/r/specs/wine.yaml"},
+		{"wine", "/abs/w.yaml", "/abs/w.yaml"},
+	} {
+		if got := p.FeatureSpecPath(c.name, c.features); got != c.want {
+			t.Errorf("FeatureSpecPath(%q, %q) = %q, want %q", c.name, c.features, got, c.want)
+		}
+	}
+}

@@ -21,6 +21,7 @@ const templateBody = `
 #   - name: wine                    # unique
 #     path: data/wine.csv           # relative to the project root
 #     target: cultivar              # target column (class balance, evaluation)
+#     features: features/wine.yaml  # its feature spec (default: wine.features.yaml)
 
 # train:
 #   # {param} placeholders are filled from params; built-ins: {run} (the run's id),

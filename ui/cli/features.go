@@ -3,12 +3,15 @@ package cli
 import (
 	"encoding/json"
 	"fmt"
+	"os"
 	"path/filepath"
+	"strings"
 
 	"github.com/spf13/cobra"
 
 	"github.com/mlwb/mlwb/stages/data"
 	"github.com/mlwb/mlwb/stages/features"
+	"github.com/mlwb/mlwb/stages/project"
 	"github.com/mlwb/mlwb/stages/versions"
 )
 
@@ -32,7 +35,7 @@ func newDataFeaturesCmd(g *globals) *cobra.Command {
 	var preview, workers int
 	var asJSON, noStore bool
 	cmd := &cobra.Command{
-		Use:   "features IN --spec F -o OUT [--preview N]",
+		Use:   "features IN [--spec F] -o OUT [--preview N]",
 		Short: "Turn a dataset into model inputs with a transform spec (standardize, minmax, log1p, clip, impute, one-hot, bucketize, date parts, drop)",
 		Long: `features profiles IN, fits the transforms of the spec file F (YAML, committed with the
 code) to that profile — means, standard deviations (ddof=1), ranges, medians, modes, frequent
@@ -44,21 +47,25 @@ Inside a project the build is stored: the input's version (with its profile), th
 version, and the spec's hash, so a model's inputs can be traced to the data and spec that made
 them. --preview N prints the first N transformed rows instead of writing anything.
 
-The spec format is in the README (Data: features); errors name the spec's file and line.`,
+Without --spec, a dataset declared in mlwb.yaml uses its features: spec, or <name>.features.yaml
+at the project root (where the Data tab's editor writes it). The spec format is in the README
+(Data: features); errors name the spec's file and line.`,
 		Args: cobra.ExactArgs(1),
 		RunE: func(cmd *cobra.Command, args []string) error {
 			in := args[0]
-			if specPath == "" {
-				return &exitError{code: 2, err: fmt.Errorf("--spec F is required (the transform spec)")}
-			}
 			if preview <= 0 && outPath == "" {
 				return &exitError{code: 2, err: fmt.Errorf("-o OUT is required (or --preview N to look first)")}
+			}
+			ds, proj := declaredDataset(in)
+			if specPath == "" {
+				if specPath = datasetSpecPath(proj, ds.Name); specPath == "" {
+					return &exitError{code: 2, err: fmt.Errorf("--spec F is required: %s declares no features: spec in mlwb.yaml, and no <dataset>.features.yaml was found", in)}
+				}
 			}
 			spec, err := features.LoadSpec(specPath)
 			if err != nil {
 				return &exitError{code: 2, err: err}
 			}
-			ds, proj := declaredDataset(in)
 			p, err := data.ProfileFile(cmd.Context(), in, data.Options{Target: ds.Target})
 			if err != nil {
 				return &exitError{code: 2, err: err}
@@ -138,4 +145,27 @@ The spec format is in the README (Data: features); errors name the spec's file a
 	f.BoolVar(&asJSON, "json", false, "print what was written as JSON")
 	f.BoolVar(&noStore, "no-store", false, "do not record the build in the project's store")
 	return cmd
+}
+
+// datasetSpecPath is the feature spec of a dataset declared in the project: its features: path,
+// or <name>.features.yaml at the project root when that file exists (where the Data tab's editor
+// writes it); "" when there is neither.
+func datasetSpecPath(proj *project.Project, name string) string {
+	if proj == nil || proj.Config == nil || name == "" {
+		return ""
+	}
+	d, ok := proj.Config.Dataset(name)
+	if !ok {
+		return ""
+	}
+	path := proj.FeatureSpecPath(d.Name, d.Features)
+	if _, err := os.Stat(path); d.Features == "" && err != nil {
+		return ""
+	}
+	if wd, err := os.Getwd(); err == nil { // recorded with the build as a user would type it
+		if rel, err := filepath.Rel(wd, path); err == nil && !strings.HasPrefix(rel, "..") {
+			return rel
+		}
+	}
+	return path
 }

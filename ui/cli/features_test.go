@@ -86,3 +86,30 @@ func TestDataFeatures(t *testing.T) {
 		t.Fatalf("no output: %v", err)
 	}
 }
+
+// TestDataFeaturesDeclaredSpec: without --spec, a dataset declared in mlwb.yaml uses its
+// features: spec, else <name>.features.yaml at the project root (where the Data tab writes it);
+// with neither, the error says what to do.
+func TestDataFeaturesDeclaredSpec(t *testing.T) {
+	dir := t.TempDir()
+	t.Chdir(dir)
+	os.WriteFile("d.csv", []byte("w\n1\n3\n"), 0o644)
+	os.WriteFile("e.csv", []byte("w\n1\n3\n"), 0o644)
+	os.MkdirAll("specs", 0o755)
+	os.WriteFile("specs/pets.yaml", []byte("columns:\n  w: minmax\n"), 0o644)
+	os.WriteFile("mlwb.yaml", []byte("name: t\ndatasets:\n  - name: pets\n    path: d.csv\n    features: specs/pets.yaml\n  - name: other\n    path: e.csv\n"), 0o644)
+
+	out, err := runData(t, "features", "d.csv", "--preview", "2", "--no-store")
+	if err != nil || out != "w\n0\n1\n" { // minmax of 1, 3
+		t.Fatalf("declared spec: %v\n%s", err, out)
+	}
+	_, err = runData(t, "features", "e.csv", "--preview", "2", "--no-store")
+	if err == nil || !strings.Contains(err.Error(), "--spec F is required") {
+		t.Fatalf("no spec: %v", err)
+	}
+	os.WriteFile("other.features.yaml", []byte("columns:\n  w: standardize\n"), 0o644)
+	out, err = runData(t, "features", "e.csv", "--preview", "2", "--no-store")
+	if err != nil || !strings.Contains(out, "-0.7071") {
+		t.Fatalf("default spec: %v\n%s", err, out)
+	}
+}

@@ -21,6 +21,7 @@ import (
 // entry is one dataset in the list: from the config, the store, or both.
 type entry struct {
 	Name, Path, Target string
+	Features           string // the declared feature spec (mlwb.yaml features:); "" for the default
 	Declared           bool
 	Found              bool // found under the project by its name, or opened by path (O)
 	Summary            *store.DatasetSummary
@@ -184,7 +185,7 @@ func (p *Page) loadList() tea.Cmd {
 		var out []entry
 		if proj.Config != nil {
 			for _, d := range proj.Config.Datasets {
-				out = append(out, entry{Name: d.Name, Path: d.Path, Target: d.Target, Declared: true, Summary: byName[d.Name]})
+				out = append(out, entry{Name: d.Name, Path: d.Path, Target: d.Target, Features: d.Features, Declared: true, Summary: byName[d.Name]})
 				delete(byName, d.Name)
 			}
 		}

@@ -25,6 +25,7 @@ type specState struct {
 	open   bool
 	path   string // the spec file: <dataset name>.features.yaml at the project root
 	data   string // the dataset file the preview reads
+	root   string // where the commands in a new file's header are run from: the project root
 	loaded bool   // the file existed and was read
 	rest   string
 	cols   []features.ColumnSpec // the profile's columns in file order, then spec columns it lacks
@@ -73,18 +74,15 @@ var (
 	specRowsShown = 20 // preview rows asked for
 )
 
-// specPath is where the dataset's spec lives: named for the dataset, next to mlwb.yaml, so
-// `mlwb data features DATA --spec <name>.features.yaml` finds it from the project root.
+// specPath is where the dataset's spec lives: where mlwb.yaml's features: says, else named for
+// the dataset next to mlwb.yaml, so `mlwb data features DATA --spec <name>.features.yaml` finds
+// it from the project root.
 func (p *Page) specPath(e entry) string {
+	if p.ctx.Project != nil && p.ctx.Project.Root != "" {
+		return p.ctx.Project.FeatureSpecPath(e.Name, e.Features)
+	}
 	name := strings.NewReplacer("/", "_", `\`, "_", string(os.PathSeparator), "_").Replace(e.Name)
-	dir := ""
-	if p.ctx.Project != nil {
-		dir = p.ctx.Project.Root
-	}
-	if dir == "" {
-		dir = filepath.Dir(p.absPath(e))
-	}
-	return filepath.Join(dir, name+".features.yaml")
+	return filepath.Join(filepath.Dir(p.absPath(e)), name+".features.yaml")
 }
 
 // openSpec opens the editor on the highlighted dataset's spec, or on a new one listing the
@@ -95,6 +93,10 @@ func (p *Page) openSpec() tea.Cmd {
 	}
 	e := p.entries[p.cursor]
 	s := specState{open: true, path: p.specPath(e), data: p.absPath(e), rest: "keep", types: map[string]string{}, seq: p.spec.seq}
+	s.root = filepath.Dir(s.path)
+	if p.ctx.Project != nil && p.ctx.Project.Root != "" {
+		s.root = p.ctx.Project.Root
+	}
 	byName := map[string]features.ColumnSpec{}
 	var order []string
 	if sp, err := features.LoadSpec(s.path); err == nil {
@@ -547,17 +549,23 @@ func (s *specState) write() error {
 		text = features.FormatSpecKeeping(orig, s.specOf())
 	} else {
 		// A new file says what it is and how to use it.
-		rel := s.data
-		if r, err := filepath.Rel(filepath.Dir(s.path), s.data); err == nil && !strings.HasPrefix(r, "..") {
-			rel = filepath.ToSlash(r)
+		rel := func(path string) string {
+			if r, err := filepath.Rel(s.root, path); err == nil && !strings.HasPrefix(r, "..") {
+				return filepath.ToSlash(r)
+			}
+			return path
 		}
-		text = append([]byte(fmt.Sprintf("# Feature spec for %s, written by mlwb's Data tab (F).\n# mlwb data features %s --spec %s -o OUT\n\n", rel, rel, filepath.Base(s.path))),
+		data := rel(s.data)
+		text = append([]byte(fmt.Sprintf("# Feature spec for %s, written by mlwb's Data tab (F).\n# mlwb data features %s --spec %s -o OUT\n\n", data, data, rel(s.path))),
 			features.FormatSpec(s.specOf())...)
 	}
 	if _, err := features.ParseSpec(s.path, text); err != nil {
 		return fmt.Errorf("not written: %w", specMsg(err))
 	}
 	dir := filepath.Dir(s.path)
+	if err := os.MkdirAll(dir, 0o755); err != nil { // a declared spec's folder may not exist yet
+		return fmt.Errorf("write spec: %w", err)
+	}
 	f, err := os.CreateTemp(dir, "."+filepath.Base(s.path)+".*")
 	if err != nil {
 		return fmt.Errorf("write spec: %w", err)

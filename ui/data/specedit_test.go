@@ -285,3 +285,26 @@ func TestSpecPreviewShortRawRows(t *testing.T) {
 		t.Fatalf("preview with fewer raw rows:\n%s", v)
 	}
 }
+
+// TestSpecEditorDeclaredPath: a dataset whose mlwb.yaml entry names features: specs/d.yaml is
+// edited there (the folder made on the first write), and the new file's header runs from the
+// project root.
+func TestSpecEditorDeclaredPath(t *testing.T) {
+	csv, _ := specCSV()
+	dir := t.TempDir()
+	os.WriteFile(filepath.Join(dir, "d.csv"), []byte(csv), 0o644)
+	os.WriteFile(filepath.Join(dir, "mlwb.yaml"), []byte("name: t\ndatasets:\n  - name: d\n    path: d.csv\n    features: specs/d.yaml\n"), 0o644)
+	page := openDir(t, dir, themes.Dark(), 100, 40)
+	press(t, page, "p", "F")
+	if v := screen(t, page); !strings.Contains(v, "Feature spec d.yaml") {
+		t.Fatalf("editor:\n%s", v)
+	}
+	press(t, page, "l", "w")
+	text, err := os.ReadFile(filepath.Join(dir, "specs", "d.yaml"))
+	if err != nil || !strings.Contains(string(text), "# mlwb data features d.csv --spec specs/d.yaml -o OUT") {
+		t.Fatalf("spec at the declared path: %v\n%s", err, text)
+	}
+	if _, err := os.Stat(filepath.Join(dir, "d.features.yaml")); err == nil {
+		t.Fatal("written at the default path too")
+	}
+}
