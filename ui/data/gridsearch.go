@@ -171,7 +171,7 @@ func (p *Page) searchKeyPress(msg tea.KeyPressMsg) (tea.Cmd, bool) {
 		s.cancel()
 		return nil, true
 	case key.Matches(msg, searchKey):
-		s.input = widget.LineInput{Active: true, Text: s.text}
+		s.input = widget.LineInput{Active: true} // a new search; n/N repeat the last one
 		return nil, true
 	case key.Matches(msg, searchNextKey):
 		return p.startSearch(false), true

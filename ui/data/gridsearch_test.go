@@ -3,6 +3,8 @@ package data
 import (
 	"context"
 	"fmt"
+	"os"
+	"os/exec"
 	"path/filepath"
 	"strings"
 	"sync/atomic"
@@ -11,6 +13,7 @@ import (
 	tea "charm.land/bubbletea/v2"
 
 	engine "github.com/mlwb/mlwb/stages/data"
+	"github.com/mlwb/mlwb/themes"
 	"github.com/mlwb/mlwb/ui/common"
 )
 
@@ -122,8 +125,8 @@ func TestGridFilterAndSortViews(t *testing.T) {
 	if v := screen(t, page); page.lab.on || !strings.Contains(v, "esc back to the whole file") {
 		t.Fatalf("labelling allowed in a view:\n%s", v)
 	}
-	if m, _ := filepath.Glob(filepath.Join(dir, ".mlwb", "views", "*")); len(m) != 1 {
-		t.Fatalf("view files: %v (the filtered one should be gone once sorted)", m)
+	if m, _ := filepath.Glob(filepath.Join(dir, ".mlwb", "views", "*")); len(m) != 2 {
+		t.Fatalf("view files: %v (the filtered one is kept under the sorted one)", m)
 	}
 	press(t, page, "o")
 	typeText(t, page, "nosuch")
@@ -131,9 +134,18 @@ func TestGridFilterAndSortViews(t *testing.T) {
 	if v := screen(t, page); !strings.Contains(v, "nosuch") {
 		t.Fatalf("a sort by a missing column not reported:\n%s", v)
 	}
+	press(t, page, "esc") // back one view: the filtered rows in file order
+	v = screen(t, page)
+	if !strings.Contains(v, "filter id > 4990 && id <= 4995 (5 of 5,000 rows)") || strings.Contains(v, "→ sort") ||
+		!strings.Contains(rowLine(v, 1), "row 4991") || !page.focusGrid || page.showColumns {
+		t.Fatalf("esc did not go back to the filtered view:\n%s", v)
+	}
+	if m, _ := filepath.Glob(filepath.Join(dir, ".mlwb", "views", "*")); len(m) != 1 {
+		t.Fatalf("view files after one esc: %v", m)
+	}
 	press(t, page, "esc")
 	v = screen(t, page)
-	if !strings.Contains(v, "row 1 of 5,000") || !strings.Contains(rowLine(v, 1), "row 1") || !page.focusGrid {
+	if !strings.Contains(v, "row 1 of 5,000") || !strings.Contains(rowLine(v, 1), "row 1") || !page.focusGrid || page.showColumns {
 		t.Fatalf("esc did not go back to the whole file:\n%s", v)
 	}
 	if m, _ := filepath.Glob(filepath.Join(dir, ".mlwb", "views", "*")); len(m) != 0 {
@@ -172,5 +184,60 @@ func TestGridViewProgress(t *testing.T) {
 		}
 		_, next := page.Update(held[0])
 		drive(t, page, next)
+	}
+}
+
+// TestViewEscKeepsRows: with the dataset profiled (the columns view shown), v then enter browse
+// the rows; a filter there and esc come back to the whole file's rows, not to the columns view.
+func TestViewEscKeepsRows(t *testing.T) {
+	var b strings.Builder
+	b.WriteString("id,v\n")
+	for i := 1; i <= 300; i++ {
+		fmt.Fprintf(&b, "%d,%d\n", i, i%7)
+	}
+	page, _ := dataProject(t, b.String(), themes.Dark(), 100, 30)
+	press(t, page, "p")
+	if !page.showColumns {
+		t.Fatal("the profile did not show the columns")
+	}
+	press(t, page, "v", "enter", "f")
+	typeText(t, page, "v == 3")
+	press(t, page, "enter")
+	if page.view.file == "" {
+		t.Fatalf("no view: %v", page.view.err)
+	}
+	press(t, page, "esc")
+	v := screen(t, page)
+	if page.showColumns || !page.focusGrid || page.view.file != "" || !strings.Contains(v, "row 1 of 300") {
+		t.Fatalf("esc left the rows (columns %v, focus %v, view %q):\n%s", page.showColumns, page.focusGrid, page.view.file, v)
+	}
+}
+
+// TestStaleViewFilesRemoved: view files left by an mlwb that has ended (its pid in the name) are
+// removed when the Data tab opens; those of a live process and other names stay.
+func TestStaleViewFilesRemoved(t *testing.T) {
+	dir := t.TempDir()
+	os.WriteFile(filepath.Join(dir, "d.csv"), []byte("a\n1\n"), 0o644)
+	os.WriteFile(filepath.Join(dir, "mlwb.yaml"), []byte("name: t\ndatasets:\n  - name: d\n    path: d.csv\n"), 0o644)
+	views := filepath.Join(dir, ".mlwb", "views")
+	os.MkdirAll(views, 0o755)
+	dead := exec.Command("true")
+	if err := dead.Run(); err != nil {
+		t.Fatal(err)
+	}
+	stale := filepath.Join(views, fmt.Sprintf("view-%d-123-d.csv", dead.Process.Pid))
+	live := filepath.Join(views, fmt.Sprintf("view-%d-456-d.csv", os.Getppid()))
+	other := filepath.Join(views, "notes.txt")
+	for _, f := range []string{stale, live, other} {
+		os.WriteFile(f, []byte("a\n1\n"), 0o644)
+	}
+	openDir(t, dir, themes.Dark(), 100, 24)
+	if _, err := os.Stat(stale); err == nil {
+		t.Error("a dead process's view file stayed")
+	}
+	for _, f := range []string{live, other} {
+		if _, err := os.Stat(f); err != nil {
+			t.Errorf("%s removed: %v", filepath.Base(f), err)
+		}
 	}
 }

@@ -6,8 +6,11 @@ import (
 	"fmt"
 	"os"
 	"path/filepath"
+	"slices"
+	"strconv"
 	"strings"
 	"sync"
+	"syscall"
 	"time"
 
 	"charm.land/bubbles/v2/key"
@@ -20,7 +23,8 @@ import (
 // viewState is a derived view of the dataset browsed in the grid: the file filtered (f) or sorted
 // (o) by the data stage's streaming FilterFile and SortFile into a file under .mlwb/views, which
 // the grid then browses like any file (the row index included). Views stack: sorting a filtered
-// view sorts the filtered rows. esc goes back to the dataset's own file and removes the view file.
+// view sorts the filtered rows, and esc goes back one view (removing its file), to the dataset's
+// own file last.
 type viewState struct {
 	input   widget.LineInput
 	prompt  string // "filter" or "sort": which prompt is open
@@ -30,10 +34,11 @@ type viewState struct {
 	seq     int
 	prog    *viewProgress // how far the running one has gone, written by its workers
 
-	file  string   // the view file browsed; "" for the dataset itself
-	name  string   // the dataset file's name, which view files end with (so the format is known)
-	base  string   // the dataset file the views were made from (the list's refresh keeps the view)
-	steps []string // what made it, in order: `filter delay > 30 (12 of 40 rows)`, `sort delay:desc`
+	file  string      // the view file browsed; "" for the dataset itself
+	stack []viewFrame // the views this one was made from, oldest first: esc goes back to the last
+	name  string      // the dataset file's name, which view files end with (so the format is known)
+	base  string      // the dataset file the views were made from (the list's refresh keeps the view)
+	steps []string    // what made it, in order: `filter delay > 30 (12 of 40 rows)`, `sort delay:desc`
 	err   error
 }
 
@@ -66,6 +71,13 @@ func (v *viewProgress) text() string {
 		return pct
 	}
 	return v.step + " " + pct
+}
+
+// viewFrame is an earlier view kept while a view made from it is browsed: its file stays on disk
+// until esc comes back past it or the grid leaves the views.
+type viewFrame struct {
+	file  string
+	steps []string
 }
 
 var (
@@ -139,7 +151,8 @@ func (p *Page) startView(kind, arg string) tea.Cmd {
 	v.name, v.base = name, base
 	run := func() tea.Msg {
 		defer cancel()
-		f, err := os.CreateTemp(dir, "view-*-"+name)
+		// The pid in the name tells a later session which view files are left from a dead one.
+		f, err := os.CreateTemp(dir, fmt.Sprintf("view-%d-*-%s", os.Getpid(), name))
 		if err != nil {
 			return viewMsg{src: src, seq: seq, err: err}
 		}
@@ -209,9 +222,14 @@ func (p *Page) onView(msg viewMsg) tea.Cmd {
 		}
 		d.note = p.detailCheck(msg.matched)
 	}
-	steps, seq, name, base := append(v.steps, msg.step), v.seq, v.name, v.base
-	cmd := p.resetGrid(msg.dst) // drops (and removes) the view it replaces
-	p.view.file, p.view.steps, p.view.seq, p.view.name, p.view.base = msg.dst, steps, seq, name, base
+	steps, seq, name, base, stack := append(slices.Clip(v.steps), msg.step), v.seq, v.name, v.base, v.stack
+	if v.file != "" && !p.detail.back {
+		// Views stack: the one this was made from is kept for esc to come back to.
+		stack = append(stack, viewFrame{file: v.file, steps: v.steps})
+		v.file = "" // so resetGrid does not remove it
+	}
+	cmd := p.resetGrid(msg.dst) // drops (and removes) a view it replaces
+	p.view.file, p.view.steps, p.view.seq, p.view.name, p.view.base, p.view.stack = msg.dst, steps, seq, name, base, stack
 	p.previewFor, p.previewErr = msg.dst, nil
 	dst := msg.dst
 	return tea.Batch(cmd, func() tea.Msg {
@@ -224,6 +242,11 @@ func (p *Page) onView(msg viewMsg) tea.Cmd {
 func (p *Page) dropView(next string) {
 	if p.view.file != "" && p.view.file != next {
 		os.Remove(p.view.file)
+		for _, f := range p.view.stack {
+			if f.file != next {
+				os.Remove(f.file)
+			}
+		}
 		if p.view.running != "" {
 			p.view.cancel()
 		}
@@ -231,11 +254,26 @@ func (p *Page) dropView(next string) {
 	}
 }
 
-// leaveView goes back to the dataset's own file.
+// leaveView goes back one view: to the view this one was made from, or to the dataset's own
+// file, still browsing rows (the profile and the columns view are left as they are).
 func (p *Page) leaveView() tea.Cmd {
+	v := &p.view
+	if n := len(v.stack); n > 0 {
+		prev := v.stack[n-1]
+		os.Remove(v.file)
+		name, base, seq, stack := v.name, v.base, v.seq, v.stack[:n-1]
+		v.file = "" // already removed; the earlier view is browsed again
+		cmd := p.resetGrid(prev.file)
+		p.view = viewState{file: prev.file, steps: prev.steps, stack: stack, name: name, base: base, seq: seq}
+		return tea.Batch(cmd, p.headCmd(prev.file))
+	}
+	base := v.base
 	p.dropView("")
-	p.previewFor = ""
-	return p.loadPreview()
+	if base == "" {
+		p.previewFor = ""
+		return p.loadPreview()
+	}
+	return tea.Batch(p.resetGrid(base), p.headCmd(base))
 }
 
 // viewKeyPress handles the filter and sort keys; ok is false for keys it leaves to the grid.
@@ -293,4 +331,22 @@ func (p *Page) viewStatus() (string, bool) {
 		return st.Info.Render(strings.Join(v.steps, " → ")) + st.Muted.Render(" · esc: whole file"), false
 	}
 	return "", false
+}
+
+// removeStaleViews deletes the view files in dir left by mlwb processes that have ended (quit
+// while browsing a view, or killed): their names carry the pid that made them. Files of a live
+// process, and names not made by this scheme, are left alone.
+func removeStaleViews(dir string) {
+	paths, _ := filepath.Glob(filepath.Join(dir, "view-*-*"))
+	for _, path := range paths {
+		rest := strings.TrimPrefix(filepath.Base(path), "view-")
+		pidText, _, _ := strings.Cut(rest, "-")
+		pid, err := strconv.Atoi(pidText)
+		if err != nil || pid <= 0 || pid == os.Getpid() {
+			continue
+		}
+		if err := syscall.Kill(pid, 0); errors.Is(err, syscall.ESRCH) {
+			os.Remove(path)
+		}
+	}
 }

@@ -6,6 +6,7 @@ package data
 import (
 	"context"
 	"fmt"
+	"path/filepath"
 	"strings"
 	"time"
 
@@ -162,7 +163,14 @@ type previewMsg struct {
 }
 
 // Init implements common.Page.
-func (p *Page) Init() tea.Cmd { return p.loadList() }
+func (p *Page) Init() tea.Cmd {
+	var clean tea.Cmd
+	if p.ctx.Project != nil && p.ctx.Project.Root != "" {
+		dir := filepath.Join(p.ctx.Project.StateDir(), "views")
+		clean = func() tea.Msg { removeStaleViews(dir); return nil }
+	}
+	return tea.Batch(p.loadList(), clean)
+}
 
 func (p *Page) loadList() tea.Cmd {
 	p.loadingList = true
@@ -359,6 +367,9 @@ func (p *Page) Update(msg tea.Msg) (common.Page, tea.Cmd) {
 			return p, p.startProfile()
 		case key.Matches(msg, viewKey):
 			p.showColumns = !p.showColumns
+			if p.showColumns {
+				p.focusGrid = false // the keys move over the list and the columns, as the help bar says
+			}
 			return p, nil
 		case key.Matches(msg, corrKey):
 			p.showCorr, p.showHistory = true, false
