@@ -240,13 +240,23 @@ func (s *Store) GetRun(ctx context.Context, id int64) (*Run, error) {
 // FindRun resolves a user's reference to a run: its number, its uuid, or a unique uuid prefix
 // (at least 4 characters), or its exact name.
 func (s *Store) FindRun(ctx context.Context, ref string) (*Run, error) {
+	return s.findRun(ctx, ref, false)
+}
+
+// FindDeletedRun is FindRun among the runs deleted with DeleteRun (and not purged), so
+// `runs restore` takes the same names and uuids as `runs rm` did.
+func (s *Store) FindDeletedRun(ctx context.Context, ref string) (*Run, error) {
+	return s.findRun(ctx, ref, true)
+}
+
+func (s *Store) findRun(ctx context.Context, ref string, deleted bool) (*Run, error) {
 	ref = strings.TrimSpace(ref)
 	var id int64
 	if _, err := fmt.Sscanf(ref, "%d", &id); err == nil && fmt.Sprint(id) == ref {
 		return s.GetRun(ctx, id)
 	}
-	rows, err := s.db.QueryContext(ctx, `SELECT id FROM runs WHERE deleted_at IS NULL AND
-		(uuid = ?1 OR (length(?1) >= 4 AND uuid LIKE ?1 || '%') OR name = ?2) LIMIT 2`, strings.ToLower(ref), ref)
+	rows, err := s.db.QueryContext(ctx, `SELECT id FROM runs WHERE (deleted_at IS NOT NULL) = ?3 AND
+		(uuid = ?1 OR (length(?1) >= 4 AND uuid LIKE ?1 || '%') OR name = ?2) LIMIT 2`, strings.ToLower(ref), ref, deleted)
 	if err != nil {
 		return nil, fmt.Errorf("find run %q: %w", ref, err)
 	}

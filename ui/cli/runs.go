@@ -9,6 +9,7 @@ import (
 	"os"
 	"sort"
 	"strconv"
+	"slices"
 	"strings"
 	"text/tabwriter"
 	"time"
@@ -140,6 +141,12 @@ tags.KEY (runs without the value last).`,
 		Args: cobra.NoArgs,
 		RunE: func(cmd *cobra.Command, _ []string) error {
 			q := store.RunQuery{Statuses: status, OrderBy: sortBy, Asc: asc, Limit: limit}
+			known := []string{store.StatusQueued, store.StatusRunning, store.StatusFinished, store.StatusFailed, store.StatusKilled, store.StatusLost}
+			for _, st := range status {
+				if !slices.Contains(known, st) {
+					return &exitError{code: 2, err: fmt.Errorf("--status %q: a status is one of %s", st, strings.Join(known, ", "))}
+				}
+			}
 			if filter != "" {
 				fs, err := mlflow.RunFilters(filter)
 				if err != nil {

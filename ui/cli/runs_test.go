@@ -139,6 +139,19 @@ func TestRunsRmRestorePurge(t *testing.T) {
 	if got := strings.Join(lsNames(t), " "); got != "final tuned base" {
 		t.Fatalf("after restore: %q", got)
 	}
+	// By name too, as rm took it; a live run's name is not a deleted run.
+	if out, err := mlwbCmd(t, "runs", "rm", "base"); err != nil {
+		t.Fatalf("rm: %v %s", err, out)
+	}
+	if out, err := mlwbCmd(t, "runs", "restore", "final"); err == nil {
+		t.Fatalf("restore of a run that is not deleted succeeded: %s", out)
+	}
+	if out, err := mlwbCmd(t, "runs", "restore", "base"); err != nil || !strings.Contains(out, "restored run 1 base") {
+		t.Fatalf("restore by name: %v %s", err, out)
+	}
+	if out, err := mlwbCmd(t, "runs", "ls", "--status", "bogus"); err == nil || !strings.Contains(err.Error(), "a status is one of") {
+		t.Fatalf("runs ls --status bogus: %v %s", err, out)
+	}
 	if out, err := mlwbCmd(t, "runs", "rm", "--purge", "tuned"); err != nil {
 		t.Fatalf("purge: %v %s", err, out)
 	}

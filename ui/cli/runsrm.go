@@ -85,7 +85,7 @@ func runDirOf(stateDir string, r *store.Run) string {
 func newRunsRestoreCmd(g *globals) *cobra.Command {
 	return &cobra.Command{
 		Use:   "restore RUN_ID…",
-		Short: "Bring back runs deleted with runs rm (by number)",
+		Short: "Bring back runs deleted with runs rm (by number, uuid or name)",
 		Args:  cobra.MinimumNArgs(1),
 		RunE: func(cmd *cobra.Command, args []string) error {
 			_, s, err := openProject(g, "")
@@ -94,7 +94,7 @@ func newRunsRestoreCmd(g *globals) *cobra.Command {
 			}
 			defer s.Close()
 			for _, ref := range args {
-				r, err := s.FindRun(cmd.Context(), ref)
+				r, err := s.FindDeletedRun(cmd.Context(), ref)
 				if err != nil {
 					return err
 				}
