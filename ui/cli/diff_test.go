@@ -140,6 +140,9 @@ func TestDiffCLI(t *testing.T) {
 	if err != nil || !strings.Contains(hist, "0.1 → 0.3") {
 		t.Errorf("log --param: %v\n%s", err, hist)
 	}
+	if none, err := mlwbCmd(t, "log", "--param", "nofile.yaml:lr"); err != nil || !strings.Contains(none, "no commit setting lr in nofile.yaml") {
+		t.Errorf("log --param of a file never committed: %v\n%s", err, none)
+	}
 	co, err := mlwbCmd(t, "checkout", "1")
 	if err != nil {
 		t.Fatalf("checkout: %v\n%s", err, co)

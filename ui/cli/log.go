@@ -104,6 +104,16 @@ and when: mlwb log --param params.yaml:train.lr (dotted keys reach into mappings
 				}
 				return writeJSON(cmd.OutOrStdout(), entries)
 			}
+			if len(entries) == 0 && (param != "" || path != "") {
+				// An empty table would look like a failure to read; say what was looked for.
+				what := "commit changing " + path
+				if param != "" {
+					file, key, _ := strings.Cut(param, ":")
+					what = fmt.Sprintf("commit setting %s in %s (is the file committed, and the key spelled as in it? dotted keys reach into mappings)", key, file)
+				}
+				fmt.Fprintf(cmd.ErrOrStderr(), "mlwb: no %s in the history of %s\n", what, rev)
+				return nil
+			}
 			writeLog(cmd.OutOrStdout(), entries, p.Config.Metrics.Primary, param != "")
 			return nil
 		},
