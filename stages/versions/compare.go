@@ -142,6 +142,12 @@ func (r RunRef) Label() string {
 	return fmt.Sprintf("#%d %s", r.ID, r.Name)
 }
 
+// IsBest reports whether run i holds the row's best value: the one at Best, or a tie with it
+// (two runs that both reach 1.0 are both best).
+func (m MetricRow) IsBest(i int) bool {
+	return m.Best >= 0 && i >= 0 && i < len(m.Values) && m.Values[i] != nil && *m.Values[i] == *m.Values[m.Best]
+}
+
 // BestAtCommit is the best primary-metric value among the runs made at one commit (the history's
 // "best" column), by the configured direction; NaN when none has a value.
 func BestAtCommit(spec project.MetricsSpec, runs []store.CommitRun) float64 {

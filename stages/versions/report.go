@@ -209,7 +209,7 @@ func (c *Comparison) Write(w io.Writer, md bool) error {
 		}
 		for i, v := range m.Values {
 			cell := numOrDash(v)
-			if i == m.Best {
+			if m.IsBest(i) {
 				cell += " *"
 				if md {
 					cell = "**" + numOrDash(v) + "**"

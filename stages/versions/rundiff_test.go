@@ -213,6 +213,22 @@ func TestCompareRuns(t *testing.T) {
 	if !strings.Contains(text.String(), "0.9 *") {
 		t.Errorf("best not starred:\n%s", text.String())
 	}
+	// A tie: both runs that reach the best value are starred.
+	r4 := addRun(t, s, "d", "", "", map[string]string{"lr": "0.5", "seed": "1"}, map[string]float64{"loss": 0.4, "acc": 0.9})
+	tied, err := CompareRuns(context.Background(), s, []*store.Run{r1, r2, r4}, CompareOptions{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, m := range tied.Metrics {
+		if m.Key == "acc" && (!m.IsBest(1) || !m.IsBest(2) || m.IsBest(0)) {
+			t.Errorf("acc tie: best %v %v %v", m.IsBest(0), m.IsBest(1), m.IsBest(2))
+		}
+	}
+	text.Reset()
+	tied.Write(&text, false)
+	if strings.Count(text.String(), "0.9 *") != 2 {
+		t.Errorf("tied bests not both starred:\n%s", text.String())
+	}
 	_ = project.DirectionMin
 }
 
