@@ -48,10 +48,10 @@ type pollMsg struct {
 type liveTickMsg struct{ gen int }
 
 // poll reads what changed since the last poll. With resolve it first chooses the runs to follow
-// (running and queued runs plus the marked ones, else the newest run), keeping the streams of
-// runs it already follows, so only new runs read their history. With a checker it first brings
-// the alerts table up to date.
-func poll(st *store.Store, cur []*followed, marked []int64, resolve bool, check *engine.Checker, now func() time.Time) tea.Cmd {
+// (running and queued runs, the marked ones and the kept ones, else the newest run), keeping the
+// streams of runs it already follows, so only new runs read their history. With a checker it
+// first brings the alerts table up to date.
+func poll(st *store.Store, cur []*followed, marked, kept []int64, resolve bool, check *engine.Checker, now func() time.Time) tea.Cmd {
 	return func() tea.Msg {
 		ctx := context.Background()
 		msg := pollMsg{resolved: resolve}
@@ -62,7 +62,7 @@ func poll(st *store.Store, cur []*followed, marked []int64, resolve bool, check 
 		runs := cur
 		if resolve {
 			var err error
-			if runs, msg.why, err = choose(ctx, st, cur, marked); err != nil {
+			if runs, msg.why, err = choose(ctx, st, cur, marked, kept); err != nil {
 				return pollMsg{err: err}
 			}
 			msg.runs = runs
@@ -89,21 +89,29 @@ func poll(st *store.Store, cur []*followed, marked []int64, resolve bool, check 
 	}
 }
 
-// choose picks the runs to follow, sorted by id so that a run keeps its colour when others come.
-func choose(ctx context.Context, st *store.Store, cur []*followed, marked []int64) ([]*followed, string, error) {
+// choose picks the runs to follow, sorted by id so that a run keeps its colour when others come:
+// the running and queued runs, then the marked ones, then the kept ones (runs that ended while
+// the page watched them, newest first), up to maxRuns; the newest run when that picks none.
+func choose(ctx context.Context, st *store.Store, cur []*followed, marked, kept []int64) ([]*followed, string, error) {
 	running, err := st.ListRuns(ctx, store.RunQuery{Statuses: []string{store.StatusRunning, store.StatusQueued}, Limit: maxRuns})
 	if err != nil {
 		return nil, "", fmt.Errorf("live runs: %w", err)
 	}
 	why := "running runs"
 	picked := running
-	if len(marked) > 0 {
-		states, err := st.RunStates(ctx, marked) // deleted marked runs are absent
+	slices.Sort(marked)
+	for _, extra := range []struct {
+		ids []int64
+		why string
+	}{{marked, "running and marked runs"}, {kept, "running, marked and ended runs"}} {
+		if len(extra.ids) == 0 {
+			continue
+		}
+		states, err := st.RunStates(ctx, extra.ids) // deleted runs are absent
 		if err != nil {
 			return nil, "", fmt.Errorf("live runs: %w", err)
 		}
-		slices.Sort(marked)
-		for _, id := range marked {
+		for _, id := range extra.ids {
 			if _, ok := states[id]; !ok || len(picked) >= maxRuns || slices.ContainsFunc(picked, func(r *store.Run) bool { return r.ID == id }) {
 				continue
 			}
@@ -111,7 +119,7 @@ func choose(ctx context.Context, st *store.Store, cur []*followed, marked []int6
 			if err != nil {
 				return nil, "", fmt.Errorf("live runs: %w", err)
 			}
-			picked, why = append(picked, r), "running and marked runs"
+			picked, why = append(picked, r), extra.why
 		}
 	}
 	if len(picked) == 0 {

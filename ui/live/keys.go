@@ -12,7 +12,7 @@ type keyMap struct {
 	common.ListKeys
 	Left, Right, FarLeft, FarRight, CursorOff key.Binding
 	Filter, Smooth, Weight, LogY, XMode, Zoom key.Binding
-	MoreCols, FewerCols                       key.Binding
+	MoreCols, FewerCols, DropEnded            key.Binding
 }
 
 func defaultKeys() keyMap {
@@ -31,5 +31,6 @@ func defaultKeys() keyMap {
 		Zoom:      key.NewBinding(key.WithKeys("z"), key.WithHelp("z", "zoom to last N")),
 		MoreCols:  key.NewBinding(key.WithKeys("+", "="), key.WithHelp("+/-", "columns")),
 		FewerCols: key.NewBinding(key.WithKeys("-")),
+		DropEnded: key.NewBinding(key.WithKeys("c"), key.WithHelp("c", "drop ended runs")),
 	}
 }

@@ -48,6 +48,15 @@ type Page struct {
 	alerts  []store.Alert
 	err     error
 
+	// watched are the runs this page has followed while they were running or queued. The rule
+	// for runs that end: a watched run stays on the page after it ends (its end status in the
+	// legend), for as long as the page lives, until the user leaves it out — c drops the ended
+	// runs, and unmarking a run on the Runs tab drops it too. They come after the running and
+	// marked runs in the maxRuns slots, newest first, and a watched run that gets no slot is
+	// forgotten.
+	watched    map[int64]bool
+	prevMarked map[int64]bool // the marks at the last poll, to see which were taken off
+
 	// chart settings
 	mode     xMode
 	smoothOn bool
@@ -88,6 +97,7 @@ func New(ctx *common.Context) *Page {
 		rules = ctx.Project.Config.Alerts
 	}
 	return &Page{ctx: ctx, keys: defaultKeys(), checker: engine.NewChecker(ctx.Store, rules), traces: map[traceID]*trace{}, keySet: map[string]bool{}, dirty: true,
+		watched: map[int64]bool{}, prevMarked: map[int64]bool{},
 		tick: liveTick}
 }
 
@@ -110,7 +120,7 @@ func (p *Page) ShortHelp() []key.Binding {
 func (p *Page) FullHelp() [][]key.Binding {
 	k := p.keys
 	return [][]key.Binding{
-		{k.Left, k.FarLeft, k.CursorOff, k.Filter},
+		{k.Left, k.FarLeft, k.CursorOff, k.Filter, k.DropEnded},
 		{k.Smooth, k.Weight, k.LogY, k.XMode, k.Zoom, k.MoreCols},
 		{k.Up, k.Down, k.PageUp, k.PageDown, k.Top, k.Bottom},
 	}
@@ -140,11 +150,25 @@ func (p *Page) startPoll(resolve bool) tea.Cmd {
 			marked = append(marked, id)
 		}
 	}
+	for id := range p.prevMarked {
+		if !p.ctx.Marked[id] { // unmarked: the user left it out
+			delete(p.watched, id)
+		}
+	}
+	clear(p.prevMarked)
+	for _, id := range marked {
+		p.prevMarked[id] = true
+	}
+	kept := make([]int64, 0, len(p.watched))
+	for id := range p.watched {
+		kept = append(kept, id)
+	}
+	slices.SortFunc(kept, func(a, b int64) int { return int(b - a) }) // newest first
 	var check *engine.Checker
 	if now := p.ctx.Now(); resolve && now.Sub(p.lastCheck) >= engine.CheckEvery {
 		check, p.lastCheck = p.checker, now
 	}
-	return poll(p.ctx.Store, slices.Clone(p.runs), marked, resolve, check, p.ctx.Now)
+	return poll(p.ctx.Store, slices.Clone(p.runs), marked, kept, resolve, check, p.ctx.Now)
 }
 
 // anyLive reports whether a followed run may still log.
@@ -210,8 +234,21 @@ func (p *Page) onPoll(msg pollMsg) tea.Cmd {
 	return tea.Batch(cmds...)
 }
 
-// follow switches to a new list of runs, dropping the traces of runs no longer followed.
+// follow switches to a new list of runs, dropping the traces of runs no longer followed, and
+// keeps the watched set to the live runs and the ended ones that kept their place.
 func (p *Page) follow(runs []*followed, why string) {
+	in := map[int64]bool{}
+	for _, f := range runs {
+		in[f.id] = true
+		if f.live() {
+			p.watched[f.id] = true
+		}
+	}
+	for id := range p.watched {
+		if !in[id] {
+			delete(p.watched, id)
+		}
+	}
 	same := len(runs) == len(p.runs) && why == p.why
 	for i := 0; same && i < len(runs); i++ {
 		same = runs[i].id == p.runs[i].id && runs[i].status == p.runs[i].status && runs[i].name == p.runs[i].name
@@ -260,6 +297,9 @@ func (p *Page) applyStates(states map[int64]store.RunState) {
 		}
 		if st.Status != f.status || st.Name != f.name {
 			f.status, f.name, p.dirty = st.Status, st.Name, true
+		}
+		if f.live() {
+			p.watched[f.id] = true
 		}
 		kept = append(kept, f)
 	}
@@ -338,6 +378,8 @@ func (p *Page) onKey(msg tea.KeyPressMsg) tea.Cmd {
 	}
 	k := p.keys
 	switch {
+	case key.Matches(msg, k.DropEnded):
+		return p.dropEnded()
 	case key.Matches(msg, k.Filter):
 		p.filter.Active = true
 		p.relayout()
@@ -376,6 +418,22 @@ func (p *Page) onKey(msg tea.KeyPressMsg) tea.Cmd {
 		}
 	}
 	return nil
+}
+
+// dropEnded leaves out the ended runs kept on the page (marked runs stay: unmark them on the
+// Runs tab) and chooses the runs again.
+func (p *Page) dropEnded() tea.Cmd {
+	n := len(p.watched)
+	for _, f := range p.runs {
+		if !f.live() {
+			delete(p.watched, f.id)
+		}
+	}
+	if len(p.watched) == n {
+		p.dirty = false
+		return nil
+	}
+	return p.startPoll(true)
 }
 
 // moveCursor shows the cursor (at the newest x) or moves it by one braille column, or ten.

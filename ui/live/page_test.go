@@ -161,7 +161,7 @@ func TestFollowsRunningAndMarkedRunsIncrementally(t *testing.T) {
 
 	pg := newPage(t, s, p, 100, 30, old)
 	v := screen(t, pg)
-	for _, want := range []string{"#1 old finished", "#3 cur running", "loss", "acc", "keys 1-2 of 2", "no active alerts"} {
+	for _, want := range []string{"● #1 old ✓ finished", "▲ #3 cur ▶ running", "loss", "acc", "keys 1-2 of 2", "no active alerts"} {
 		if !strings.Contains(v, want) {
 			t.Errorf("screen lacks %q:\n%s", want, v)
 		}
@@ -189,13 +189,13 @@ func TestFollowsRunningAndMarkedRunsIncrementally(t *testing.T) {
 		t.Fatalf("new value not shown:\n%s", screen(t, pg))
 	}
 
-	// A followed run that ends stays until the next choice of runs; its status changes in the legend.
+	// A followed run that ends stays (see TestEndedRunStays); its status changes in the legend.
 	code := 1
 	if err := s.EndRun(context.Background(), cur, store.RunEnd{Status: store.StatusFailed, ExitCode: &code, Ended: t0.Add(time.Hour)}); err != nil {
 		t.Fatal(err)
 	}
 	tick(t, pg)
-	if v := screen(t, pg); !strings.Contains(v, "#3 cur failed") {
+	if v := screen(t, pg); !strings.Contains(v, "▲ #3 cur ✗ failed") {
 		t.Fatalf("status change not shown:\n%s", v)
 	}
 }
@@ -523,5 +523,142 @@ func TestAlertRulesFromProject(t *testing.T) {
 	v := screen(t, pg)
 	if !strings.Contains(v, "⚠ #1 nonfinite_loss: val_nll is +Inf at step 1") || strings.Contains(v, "loss is NaN") {
 		t.Fatalf("strip:\n%s", v)
+	}
+}
+
+// TestEndedRunStays: a run the page watched while it ran stays, curve and all, once it ends —
+// next to a run still running, and in place of the newest run when none runs — with its end
+// status in the legend, until c leaves the ended runs out.
+func TestEndedRunStays(t *testing.T) {
+	s, p := newStore(t)
+	ctx := context.Background()
+	a := addRun(t, s, "a", store.StatusRunning)
+	steps(t, s, a, "loss", 0, 1.0, 0.5, 0.25)
+	b := addRun(t, s, "b", store.StatusRunning)
+	steps(t, s, b, "loss", 0, 2.0, 1.5)
+	pg := newPage(t, s, p, 100, 24)
+	resolve := func() {
+		_, cmd := pg.Update(common.TickMsg{})
+		run(t, pg, cmd)
+	}
+	if err := s.EndRun(ctx, a, store.RunEnd{Status: store.StatusFinished, Ended: t0.Add(time.Hour)}); err != nil {
+		t.Fatal(err)
+	}
+	tick(t, pg)
+	resolve()
+	v := screen(t, pg)
+	if !strings.Contains(v, "● #1 a ✓ finished") || !strings.Contains(v, "▲ #2 b ▶ running") || !strings.Contains(v, "● 0.25") {
+		t.Fatalf("the ended run left the page:\n%s", v)
+	}
+	if tr := pg.traces[traceID{a, "loss"}]; tr == nil || len(tr.vals) != 3 {
+		t.Fatalf("the ended run's curve was lost: %+v", tr)
+	}
+
+	// A newer run that nobody watched ends too: with nothing running the page keeps what it
+	// watched, not the newest run.
+	c := addRun(t, s, "c", store.StatusFinished)
+	steps(t, s, c, "loss", 0, 9)
+	code := 2
+	if err := s.EndRun(ctx, b, store.RunEnd{Status: store.StatusFailed, ExitCode: &code, Ended: t0.Add(time.Hour)}); err != nil {
+		t.Fatal(err)
+	}
+	resolve()
+	v = screen(t, pg)
+	if !strings.Contains(v, "● #1 a ✓") || !strings.Contains(v, "▲ #2 b ✗") || strings.Contains(v, "#3 c") {
+		t.Fatalf("with nothing running, the watched runs should stay:\n%s", v)
+	}
+
+	// c leaves the ended runs out: back to the newest run.
+	press(t, pg, "c")
+	v = screen(t, pg)
+	if strings.Contains(v, "#1 a") || strings.Contains(v, "#2 b") || !strings.Contains(v, "#3 c") {
+		t.Fatalf("c did not drop the ended runs:\n%s", v)
+	}
+	if pg.traces[traceID{a, "loss"}] != nil {
+		t.Fatal("the dropped run's traces are kept")
+	}
+	resolve()
+	if v := screen(t, pg); strings.Contains(v, "#1 a") {
+		t.Fatalf("a dropped run came back:\n%s", v)
+	}
+}
+
+// TestEndedMarkedRunLeftOutByUnmarking: a run watched while running and marked stays once it
+// ends; taking its mark off leaves it out.
+func TestEndedMarkedRunLeftOutByUnmarking(t *testing.T) {
+	s, p := newStore(t)
+	a := addRun(t, s, "a", store.StatusRunning)
+	steps(t, s, a, "loss", 0, 1)
+	other := addRun(t, s, "other", store.StatusRunning)
+	steps(t, s, other, "loss", 0, 2)
+	pg := newPage(t, s, p, 100, 24, a)
+	if err := s.EndRun(context.Background(), a, store.RunEnd{Status: store.StatusFinished, Ended: t0.Add(time.Hour)}); err != nil {
+		t.Fatal(err)
+	}
+	_, cmd := pg.Update(common.TickMsg{})
+	run(t, pg, cmd)
+	if v := screen(t, pg); !strings.Contains(v, "#1 a ✓") {
+		t.Fatalf("ended marked run gone:\n%s", v)
+	}
+	delete(pg.ctx.Marked, a)
+	_, cmd = pg.Update(common.MarksChangedMsg{})
+	run(t, pg, cmd)
+	if v := screen(t, pg); strings.Contains(v, "#1 a") || !strings.Contains(v, "#2 other") {
+		t.Fatalf("unmarking did not leave the ended run out:\n%s", v)
+	}
+}
+
+// TestLegendNamesEveryRun: eight running runs with long names on a narrow screen: the header
+// shortens or drops the names, never a run (each keeps its glyph, #id and status mark), and a
+// chart title too narrow for every value counts the ones left out.
+func TestLegendNamesEveryRun(t *testing.T) {
+	s, p := newStore(t)
+	for i := range 8 {
+		r := addRun(t, s, fmt.Sprintf("l2-lr-%d-with-a-rather-long-name", i), store.StatusRunning)
+		steps(t, s, r, "loss", 0, 0.5, 0.125+float64(i))
+		steps(t, s, r, "val_accuracy", 0, 0.5, 0.9)
+	}
+	for _, w := range []int{200, 120, 80, 60, 40} {
+		pg := newPage(t, s, p, w, 24)
+		head := strings.Split(screen(t, pg), "\n")[0]
+		if w == 200 && !strings.Contains(head, "● #1 l2-lr-0-with… ▶") {
+			t.Errorf("width %d: names not shortened evenly: %q", w, head)
+		}
+		more := 0
+		if i := strings.Index(head, "+"); i >= 0 {
+			fmt.Sscanf(head[i:], "+%d more", &more)
+		}
+		for i := range 8 - more {
+			if want := fmt.Sprintf("%s #%d", marker(i), i+1); !strings.Contains(head, want) {
+				t.Errorf("width %d: header lacks %q: %q", w, want, head)
+			}
+		}
+		if w >= 80 && (more > 0 || strings.Count(head, "▶") != 8) {
+			t.Errorf("width %d: runs left out of the header although bare entries fit: %q", w, head)
+		}
+		if w == 40 && more == 0 {
+			t.Errorf("width %d: 8 runs cannot fit, yet no +N more: %q", w, head)
+		}
+
+		press(t, pg, "+", "+") // narrow charts: the titles run out of room
+		for _, line := range strings.Split(screen(t, pg), "\n") {
+			for _, key := range []string{"loss", "val_"} {
+				j := strings.Index(line, key)
+				if j < 0 || !strings.Contains(line, "●") {
+					continue
+				}
+				title := line[j:]
+				if k := strings.Index(title, "   "); k >= 0 { // the next chart's title
+					title = title[:k]
+				}
+				n, left := strings.Count(title, "."), 0
+				if k := strings.LastIndex(title, "+"); k >= 0 {
+					fmt.Sscanf(title[k:], "+%d", &left)
+				}
+				if n+left != 8 {
+					t.Errorf("width %d: title %q shows %d values and counts %d more, want 8 in all", w, title, n, left)
+				}
+			}
+		}
 	}
 }

@@ -12,13 +12,6 @@ import (
 // header is the runs' legend on the left and the chart settings on the right.
 func (p *Page) header(w int) string {
 	st := &p.ctx.Styles
-	var left []string
-	for i, f := range p.runs {
-		left = append(left, p.runStyle(i).Render(marker(i))+" "+fmt.Sprintf("#%d %s ", f.id, f.name)+st.Status(f.status).Render(f.status))
-	}
-	if len(left) == 0 {
-		left = append(left, st.Muted.Render("no runs"))
-	}
 	var right []string
 	if xc, ok := p.cursorX(); ok {
 		right = append(right, st.Accent.Render("cursor "+p.mode.String()+" "+xLabel(p.mode, xc)))
@@ -43,10 +36,17 @@ func (p *Page) header(w int) string {
 	}
 	r := st.Muted.Render(strings.Join(right, " · "))
 	rw := widget.Width(r)
-	if rw >= w {
-		return widget.Fit(r, w)
+	if len(p.runs) == 0 {
+		if rw >= w {
+			return widget.Fit(r, w)
+		}
+		return widget.Fit(st.Muted.Render("no runs"), w-rw-1) + " " + r
 	}
-	return widget.Fit(strings.Join(left, "  "), w-rw-1) + " " + r
+	left, rw := p.legend(w, rw)
+	if rw == 0 {
+		return widget.Fit(left, w)
+	}
+	return widget.Fit(left, w-rw-1) + " " + widget.Fit(r, rw)
 }
 
 // alertStrip is the followed runs' active alerts, newest first, on one line.
@@ -150,7 +150,7 @@ func (p *Page) chart(key string, x0, x1 float64) string {
 	if p.cursorOn {
 		series = append(series, widget.ChartSeries{Style: st.Muted}) // points set below, once y is known
 	}
-	title := []string{st.Bold.Render(key)}
+	var title []string
 	logSkipped := 0
 	for i, f := range p.runs {
 		t := p.traces[traceID{f.id, key}]
@@ -188,7 +188,7 @@ func (p *Page) chart(key string, x0, x1 float64) string {
 		series[0].Points = []engine.Point{{X: xc, Y: lo}, {X: xc, Y: hi}}
 	}
 	lines := make([]string, 0, l.cellH)
-	lines = append(lines, widget.Fit(strings.Join(title, "  "), l.cellW))
+	lines = append(lines, widget.Fit(titleLine(st.Bold.Render(key), title, l.cellW), l.cellW))
 	if l.cellH < 3 {
 		return strings.Join(lines, "\n")
 	}
