@@ -100,6 +100,11 @@ func newLabelsSetCmd(g *globals) *cobra.Command {
 			if err := ls.lb.SetRow(cmd.Context(), ls.ix, row-1, label); err != nil {
 				return &exitError{code: 2, err: err}
 			}
+			shown := label
+			if shown == "" {
+				shown = "(no label)"
+			}
+			fmt.Fprintf(cmd.OutOrStdout(), "row %d: %s\n", row, shown) // as undo prints what it restores
 			return nil
 		},
 	}

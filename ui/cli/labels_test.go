@@ -21,8 +21,8 @@ func TestDataLabelsVerbs(t *testing.T) {
 	input := "id,subject\n1,\"win, now\"\n2,\"hello\nthere\"\n3,meeting\n4,\"\"\"free\"\" stuff\"\n"
 	os.WriteFile("mail.csv", []byte(input), 0o644)
 	for _, a := range [][]string{{"1", "spam"}, {"3", "ham"}, {"4", "ham"}, {"4", "spam"}} {
-		if _, err := runData(t, "labels", "set", "mail.csv", a[0], a[1]); err != nil {
-			t.Fatal(err)
+		if out, err := runData(t, "labels", "set", "mail.csv", a[0], a[1]); err != nil || out != "row "+a[0]+": "+a[1]+"\n" {
+			t.Fatalf("set %v: %v %q", a, err, out)
 		}
 	}
 	_, err := runData(t, "labels", "set", "mail.csv", "2", "eggs")

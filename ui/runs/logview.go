@@ -255,8 +255,8 @@ func (l *logView) status(st *themes.Styles, w int) string {
 	if l.cut {
 		s += " (the last 4 MiB)"
 	}
-	if l.follow {
-		s += " · following"
+	if l.follow && (l.run.Status == store.StatusRunning || l.run.Status == store.StatusQueued) {
+		s += " · following" // a finished run's log has nothing more to follow
 	}
 	if l.query != "" {
 		if len(l.matches) == 0 {

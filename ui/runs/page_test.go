@@ -137,6 +137,9 @@ func TestRunsPageFilterDetailLogTag(t *testing.T) {
 	if !strings.Contains(v, "epoch=2 acc=0.9") || strings.Contains(pg.logv.lines[2], "\x1b") {
 		t.Fatalf("log:\n%s", v)
 	}
+	if pg.logv.run.Status != store.StatusRunning && strings.Contains(v, "following") {
+		t.Fatalf("a %s run's log says following:\n%s", pg.logv.run.Status, v)
+	}
 	press(t, pg, "/", "acc", "enter")
 	if v := screen(pg); !strings.Contains(v, `match 2/2 of "acc"`) {
 		t.Fatalf("log search:\n%s", v)
