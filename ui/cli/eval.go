@@ -21,7 +21,7 @@ true labels (y_true) and one of predicted labels (y_pred), and optionally a posi
 column (score) or one probability column per class (p_<class>, as mlwb demo-train writes). It
 prints accuracy, per-class precision, recall and F1, the confusion matrix, ROC AUC, PR AUC
 (average precision) and log loss, computed as scikit-learn does. With numeric labels of more
-than 20 distinct values (or --regression) it prints MAE, RMSE, R², max error and a histogram
+than 20 distinct values or any that is not whole (or --regression) it prints MAE, RMSE, R², max error and a histogram
 of the residuals instead.
 
 With --run it also stores the report on that run (by id, name or id prefix), where the

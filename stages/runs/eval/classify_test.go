@@ -190,6 +190,8 @@ func TestAutoDetectKind(t *testing.T) {
 		{rows(21, "c%d"), Options{}, KindClassification},
 		{rows(21, "%d"), Options{Kind: KindClassification}, KindClassification},
 		{rows(5, "%d.5"), Options{Kind: KindRegression}, KindRegression},
+		{rows(5, "%d.5"), Options{}, KindRegression},     // 0.5, 1.5…: continuous, as sklearn's type_of_target says
+		{rows(5, "%d.0"), Options{}, KindClassification}, // 1.0, 2.0: whole, so classes
 		{strings.Replace(strings.ReplaceAll(rows(21, "%d"), "\n", ",0.5\n"), "y_pred,0.5", "y_pred,score", 1), Options{}, KindClassification},
 		{rows(30, "%d"), Options{MaxClasses: 10}, KindRegression},
 	} {

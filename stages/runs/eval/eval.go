@@ -3,6 +3,7 @@ package eval
 import (
 	"errors"
 	"fmt"
+	"math"
 )
 
 // FromFile reads the predictions file at path and evaluates it: what the run supervisor calls
@@ -57,7 +58,8 @@ func Evaluate(p *Predictions, opts Options) (*Report, error) {
 }
 
 // detectKind picks regression when every label is a number, no column carries scores, and
-// y_true has more than 20 distinct values; classification otherwise.
+// y_true has a value that is not whole (scikit-learn's type_of_target calls that continuous) or
+// more than 20 distinct values; classification otherwise.
 func detectKind(p *Predictions) string {
 	if p.TrueNum == nil || p.Score != nil || len(p.ProbClasses) > 0 {
 		return KindClassification
@@ -67,6 +69,9 @@ func detectKind(p *Predictions) string {
 	}
 	distinct := map[float64]struct{}{}
 	for _, v := range p.TrueNum {
+		if v != math.Trunc(v) {
+			return KindRegression // 1.5 is no class
+		}
 		if distinct[v] = struct{}{}; len(distinct) > 20 {
 			return KindRegression
 		}

@@ -41,8 +41,8 @@ type Options struct {
 	// labels (numerically when both are numbers), as scikit-learn's roc_auc_score picks it.
 	Positive string
 	// Kind forces KindClassification or KindRegression. Empty detects: regression when every
-	// label is a number, there are no score or probability columns, and y_true has more than
-	// 20 distinct values.
+	// label is a number, there are no score or probability columns, and y_true has a value that
+	// is not whole or more than 20 distinct values.
 	Kind string
 	// Format is FormatCSV, FormatTSV or FormatJSONL; empty picks by the file's extension
 	// (.csv, .tsv/.tab, .jsonl/.ndjson/.json) and otherwise by looking at the first bytes.
