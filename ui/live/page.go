@@ -87,6 +87,7 @@ type Page struct {
 	// drawing buffers, kept between frames
 	canvas   widget.Braille
 	chartBuf []widget.ChartSeries
+	slots    []int // run slot of each chart series
 	bufs     [][]engine.Point
 }
 

@@ -662,3 +662,41 @@ func TestLegendNamesEveryRun(t *testing.T) {
 		}
 	}
 }
+
+// TestLineEndsCarryGlyphs: in mono two runs' braille lines look alike, so each line's last point
+// carries its run's glyph: a's falls to 0 (the glyph low on the right), b's rises to 1 (high on
+// the right); with the cursor on they stay.
+func TestLineEndsCarryGlyphs(t *testing.T) {
+	s, p := newStore(t)
+	a := addRun(t, s, "a", store.StatusRunning)
+	b := addRun(t, s, "b", store.StatusRunning)
+	var va, vb []float64
+	for i := range 50 {
+		va, vb = append(va, 1-float64(i)/49), append(vb, float64(i)/49)
+	}
+	steps(t, s, a, "loss", 0, va...)
+	steps(t, s, b, "loss", 0, vb...)
+	pg := newPage(t, s, p, 80, 20)
+	for _, cursor := range []bool{false, true} {
+		if cursor {
+			press(t, pg, "left", "left", "left")
+		}
+		lines := strings.Split(screen(t, pg), "\n")
+		where := map[string][2]int{}
+		for r, line := range lines[4:] { // below the header, the alerts strip and the title
+			for c, ch := range []rune(line) {
+				if g := string(ch); g == "●" || g == "▲" {
+					if _, dup := where[g]; dup {
+						t.Fatalf("glyph %s twice in the plot:\n%s", g, strings.Join(lines, "\n"))
+					}
+					where[g] = [2]int{r, c}
+				}
+			}
+		}
+		ga, okA := where["●"]
+		gb, okB := where["▲"]
+		if !okA || !okB || gb[0] >= ga[0] || ga[1] < 70 || gb[1] < 70 {
+			t.Fatalf("cursor %v: line ends not marked (a at %v, b at %v):\n%s", cursor, ga, gb, strings.Join(lines, "\n"))
+		}
+	}
+}

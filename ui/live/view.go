@@ -147,6 +147,7 @@ func (p *Page) chart(key string, x0, x1 float64) string {
 		weight = weights[p.weight]
 	}
 	series := p.chartBuf[:0]
+	p.slots = p.slots[:0] // the run slot of each series after the cursor's
 	if p.cursorOn {
 		series = append(series, widget.ChartSeries{Style: st.Muted}) // points set below, once y is known
 	}
@@ -173,6 +174,7 @@ func (p *Page) chart(key string, x0, x1 float64) string {
 		}
 		p.bufs[i] = pts
 		series = append(series, widget.ChartSeries{Points: pts, Style: p.runStyle(i)})
+		p.slots = append(p.slots, i)
 	}
 	p.chartBuf = series
 	var all [][]engine.Point
@@ -193,6 +195,7 @@ func (p *Page) chart(key string, x0, x1 float64) string {
 		return strings.Join(lines, "\n")
 	}
 	plot := strings.Split(p.canvas.Plot(l.plotW, l.plotH, x0, x1, lo, hi, series), "\n")
+	p.markEnds(plot, series[len(series)-len(p.slots):], x0, x1, lo, hi)
 	yl := func(v float64) string {
 		if p.logY {
 			v = math.Pow(10, v)

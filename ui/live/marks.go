@@ -1,0 +1,58 @@
+package live
+
+import (
+	"math"
+
+	"github.com/charmbracelet/x/ansi"
+
+	"github.com/mlwb/mlwb/ui/widget"
+)
+
+// markEnds draws each run's glyph over the cell of its line's last point, so that lines can be
+// told apart without colour (NO_COLOR, the mono theme), where two braille lines look the same.
+// plot is the braille chart's rows for the x range [x0, x1] and y range [lo, hi]; series[k] is
+// run slot p.slots[k]'s line. A later run's glyph wins a shared cell, as its line does.
+func (p *Page) markEnds(plot []string, series []widget.ChartSeries, x0, x1, lo, hi float64) {
+	h := len(plot)
+	w := p.lay.plotW
+	for k, s := range series {
+		j := len(s.Points) - 1
+		for j >= 0 && !finite(s.Points[j].X, s.Points[j].Y) {
+			j--
+		}
+		if j < 0 {
+			continue
+		}
+		col, row := cellOf(s.Points[j].X, s.Points[j].Y, w, h, x0, x1, lo, hi)
+		plot[row] = ansi.Cut(plot[row], 0, col) + s.Style.Render(marker(p.slots[k])) + ansi.Cut(plot[row], col+1, w)
+	}
+}
+
+func finite(x, y float64) bool {
+	return !math.IsNaN(x) && !math.IsNaN(y) && !math.IsInf(y, 0)
+}
+
+// cellOf is the cell (column, row) of point (x, y) in a w×h braille chart of [x0, x1]×[lo, hi],
+// mapped as widget.Braille maps it (2×4 dots a cell, y up, clamped to the edges).
+func cellOf(x, y float64, w, h int, x0, x1, lo, hi float64) (int, int) {
+	dx := dotOf(x, x0, x1, 2*w-1)
+	dy := 4*h - 1 - dotOf(y, lo, hi, 4*h-1)
+	return dx / 2, dy / 4
+}
+
+// dotOf maps v in [lo, hi] to a dot 0…n as the braille canvas's scaler does (in halves so that
+// hi − lo never overflows).
+func dotOf(v, lo, hi float64, n int) int {
+	span := hi/2 - lo/2
+	if !(span > 0) {
+		return n / 2
+	}
+	f := (v/2 - lo/2) / span * float64(n)
+	switch {
+	case f <= 0 || math.IsNaN(f):
+		return 0
+	case f >= float64(n):
+		return n
+	}
+	return int(f + 0.5)
+}
