@@ -20,14 +20,22 @@ type token struct {
 // highlighter colours diff lines with chroma's lexer for each file's name. A diff shows fragments
 // of files, so lines are tokenised one at a time: a construct that spans lines (a block comment, a
 // multi-line string) colours only the part on its own line. Only lines drawn are tokenised, once
-// each; the cost is bounded by what is on screen, not by the diff's size.
+// each (again when scrolled sideways to a longer prefix); the cost is bounded by what is on
+// screen, not by the diff's size.
 type highlighter struct {
 	lexers map[string]chroma.Lexer // by path; nil where no lexer matches
-	tokens map[*versions.Line][]token
+	tokens map[*versions.Line]tokenCache
+}
+
+// tokenCache holds the tokens of the first n bytes of a line: a line scrolled sideways is drawn
+// from a longer prefix than before, which is tokenised again.
+type tokenCache struct {
+	n    int
+	toks []token
 }
 
 func newHighlighter() *highlighter {
-	return &highlighter{lexers: map[string]chroma.Lexer{}, tokens: map[*versions.Line][]token{}}
+	return &highlighter{lexers: map[string]chroma.Lexer{}, tokens: map[*versions.Line]tokenCache{}}
 }
 
 // maxTokenised bounds the text of a line given to a lexer: regular-expression lexers on a 1 MB
@@ -37,8 +45,11 @@ const maxTokenised = 4096
 // lineTokens returns the tokens of text (the drawn prefix of l) for the file at p, or nil when no
 // lexer knows the file or the line is too long to be worth it.
 func (h *highlighter) lineTokens(p string, l *versions.Line, text string) []token {
-	if toks, ok := h.tokens[l]; ok {
-		return toks
+	if c, ok := h.tokens[l]; ok && c.n >= len(text) {
+		return c.toks
+	}
+	if len(text) > maxTokenised {
+		return nil // not cached: scrolled back, the shorter prefix gets its colours again
 	}
 	lex, ok := h.lexers[p]
 	if !ok {
@@ -49,10 +60,10 @@ func (h *highlighter) lineTokens(p string, l *versions.Line, text string) []toke
 		h.lexers[p] = lex
 	}
 	var toks []token
-	if lex != nil && len(text) <= maxTokenised {
+	if lex != nil {
 		toks = tokenise(lex, text)
 	}
-	h.tokens[l] = toks
+	h.tokens[l] = tokenCache{n: len(text), toks: toks}
 	return toks
 }
 

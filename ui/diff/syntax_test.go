@@ -76,7 +76,7 @@ func TestLineTextKeepsText(t *testing.T) {
 			kind := []byte{'+', '-', ' '}[i%3]
 			l := &versions.Line{Kind: kind, Old: 3, New: 4, Text: text}
 			const w = 90
-			got := sgr.ReplaceAllString(v.lineText(&st, 0, l, spans, w, true), "")
+			got := sgr.ReplaceAllString(v.lineText(&st, 0, l, spans, w, true, 0), "")
 			want := "   3    4 " + map[byte]string{'+': "+", '-': "-", ' ': " "}[kind] + clean(text)
 			if !strings.HasPrefix(got, want) || strings.TrimRight(got[len(want):], " ") != "" {
 				t.Fatalf("%s: drawn %q, want %q", name, got, want)
@@ -84,12 +84,12 @@ func TestLineTextKeepsText(t *testing.T) {
 		}
 	}
 	dark := themes.New(themes.Dark())
-	out := v.lineText(&dark, 0, &versions.Line{Kind: '+', New: 1, Text: "def f(): pass"}, nil, 60, true)
+	out := v.lineText(&dark, 0, &versions.Line{Kind: '+', New: 1, Text: "def f(): pass"}, nil, 60, true, 0)
 	if !strings.Contains(out, "48;5;22") || !strings.Contains(out, "38;5;176") {
 		t.Errorf("an added Python line should have the added tint (48;5;22) and the keyword colour (38;5;176): %q", out)
 	}
 	mono := themes.New(themes.Mono())
-	if out := v.lineText(&mono, 0, &versions.Line{Kind: '+', New: 1, Text: "def f(): pass"}, nil, 60, true); strings.Contains(out, "38;5") || strings.Contains(out, "48;5") {
+	if out := v.lineText(&mono, 0, &versions.Line{Kind: '+', New: 1, Text: "def f(): pass"}, nil, 60, true, 0); strings.Contains(out, "38;5") || strings.Contains(out, "48;5") {
 		t.Errorf("mono drew colour: %q", out)
 	}
 }

@@ -24,6 +24,7 @@ type viewerKeys struct {
 	NextFile, PrevFile, NextHunk, PrevHunk    key.Binding
 	Split, Fold, Search, NextMatch, PrevMatch key.Binding
 	History, ParamHistory, Close              key.Binding
+	Left, Right, Column0                      key.Binding
 }
 
 func defaultViewerKeys() viewerKeys {
@@ -43,6 +44,10 @@ func defaultViewerKeys() viewerKeys {
 		History:      key.NewBinding(key.WithKeys("H"), key.WithHelp("H", "file history")),
 		ParamHistory: key.NewBinding(key.WithKeys("P"), key.WithHelp("P", "key history")),
 		Close:        key.NewBinding(key.WithKeys("esc"), key.WithHelp("esc", "back to history")),
+		Left:         key.NewBinding(key.WithKeys("left", "h"), key.WithHelp("←/→", "scroll sideways")),
+		Right:        key.NewBinding(key.WithKeys("right", "l")),
+		// home stays the shared list's "top"; 0 is the column key, as in vim and less.
+		Column0: key.NewBinding(key.WithKeys("0"), key.WithHelp("0", "column 0")),
 	}
 }
 
@@ -65,6 +70,11 @@ type viewer struct {
 	status  string // a one-line message: "no match", "3/12"
 
 	hl *highlighter // syntax tokens of the lines drawn so far
+
+	// xoff is the sideways shift of the code text in cells, as asked with ←/→; the view draws
+	// min(xoff, the longest visible line's overflow) (see shift), so the shift survives a move
+	// past short lines and comes back with the long ones.
+	xoff int
 
 	width, height int
 }
@@ -134,12 +144,12 @@ func (v *viewer) setSize(w, h int) { v.width, v.height = w, h }
 
 func (v *viewer) shortHelp() []key.Binding {
 	k := v.keys
-	return []key.Binding{k.NextFile, k.NextHunk, k.Split, k.Search, k.History, k.Close}
+	return []key.Binding{k.NextFile, k.NextHunk, k.Left, k.Split, k.Search, k.History, k.Close}
 }
 
 func (v *viewer) fullHelp() [][]key.Binding {
 	k := v.keys
-	return [][]key.Binding{{k.Up, k.Down, k.PageUp, k.PageDown, k.Top, k.Bottom},
+	return [][]key.Binding{{k.Up, k.Down, k.PageUp, k.PageDown, k.Top, k.Bottom, k.Left, k.Column0},
 		{k.NextFile, k.NextHunk, k.Split, k.Fold, k.Search, k.NextMatch, k.History, k.ParamHistory, k.Close}}
 }
 
@@ -221,6 +231,13 @@ func (v *viewer) handle(msg tea.KeyPressMsg) bool {
 		v.search = widget.LineInput{Active: true}
 	case is(v.keys.NextMatch), is(v.keys.PrevMatch):
 		v.gotoMatch(is(v.keys.NextMatch))
+	case is(v.keys.Left):
+		v.xoff = max(0, v.shift()-hstep)
+	case is(v.keys.Right):
+		want := v.shift() + hstep
+		v.xoff = min(want, v.maxShift(want))
+	case is(v.keys.Column0):
+		v.xoff = 0
 	}
 	return true
 }
@@ -295,17 +312,14 @@ func (v *viewer) view(st *themes.Styles) string {
 	if v.fold {
 		mode += ", unchanged folded"
 	}
+	shift := v.shift()
+	if shift > 0 {
+		mode += fmt.Sprintf("  → +%d", shift)
+	}
 	title := st.Title.Render(v.diff.From+" → "+v.diff.To) + st.Muted.Render(fmt.Sprintf("  %d files ", len(v.diff.Files))) +
 		st.Good.Render(fmt.Sprintf("+%d ", add)) + st.Bad.Render(fmt.Sprintf("−%d", del)) + st.Muted.Render("  "+mode+"  esc back")
 	body := v.bodyHeight()
-	listW := 0
-	if len(v.diff.Files) > 0 && w >= 60 {
-		listW = min(36, w/3)
-	}
-	diffW := w - listW
-	if listW > 0 {
-		diffW-- // the rule between the panes
-	}
+	listW, diffW := v.paneWidths()
 	var list []string
 	if listW > 0 {
 		list = v.fileList(st, listW, body)
@@ -320,7 +334,7 @@ func (v *viewer) view(st *themes.Styles) string {
 			b.WriteString(rule)
 		}
 		if r := v.scroll + i; r < len(v.rows) {
-			b.WriteString(v.renderRow(st, &v.rows[r], diffW))
+			b.WriteString(v.renderRow(st, &v.rows[r], diffW, shift))
 		} else {
 			b.WriteString(strings.Repeat(" ", diffW))
 		}
@@ -378,8 +392,21 @@ func (v *viewer) fileList(st *themes.Styles, w, h int) []string {
 	return out
 }
 
-// renderRow styles one row to exactly w cells.
-func (v *viewer) renderRow(st *themes.Styles, r *row, w int) string {
+// paneWidths are the widths of the file list (0 when there is no room for it) and of the diff.
+func (v *viewer) paneWidths() (listW, diffW int) {
+	if len(v.diff.Files) > 0 && v.width >= 60 {
+		listW = min(36, v.width/3)
+	}
+	diffW = v.width - listW
+	if listW > 0 {
+		diffW-- // the rule between the panes
+	}
+	return listW, diffW
+}
+
+// renderRow styles one row to exactly w cells; the text of diff lines is shifted left by shift
+// cells (the gutter stays).
+func (v *viewer) renderRow(st *themes.Styles, r *row, w, shift int) string {
 	switch r.kind {
 	case rowTitle:
 		return widget.Fit(st.Title.Render(r.text), w)
@@ -390,15 +417,15 @@ func (v *viewer) renderRow(st *themes.Styles, r *row, w int) string {
 	case rowHunk:
 		return widget.Fit(st.Info.Render(r.text), w)
 	case rowLine:
-		return widget.Fit(v.lineText(st, r.file, r.line, r.spans, w, true), w)
+		return widget.Fit(v.lineText(st, r.file, r.line, r.spans, w, true, shift), w)
 	case rowPair:
 		half := (w - 1) / 2
 		left, right := strings.Repeat(" ", half), strings.Repeat(" ", w-half-1)
 		if r.left != nil {
-			left = widget.Fit(v.lineText(st, r.file, r.left, r.lspan, half, false), half)
+			left = widget.Fit(v.lineText(st, r.file, r.left, r.lspan, half, false, shift), half)
 		}
 		if r.right != nil {
-			right = widget.Fit(v.lineText(st, r.file, r.right, r.rspans, w-half-1, false), w-half-1)
+			right = widget.Fit(v.lineText(st, r.file, r.right, r.rspans, w-half-1, false, shift), w-half-1)
 		}
 		return left + st.Muted.Render("│") + right
 	}
@@ -422,8 +449,10 @@ func roleStyle(st *themes.Styles, role string) lipgloss.Style {
 // lineText draws a diff line in w cells: line numbers, sign, and the text with its changed words
 // reversed. both shows old and new numbers (unified); otherwise the side's own number. With a
 // lexer for the file (and colour), the text takes syntax colours on a tinted background for added
-// and deleted lines; without, the whole line takes the sign's colour.
-func (v *viewer) lineText(st *themes.Styles, file int, l *versions.Line, spans []versions.Span, w int, both bool) string {
+// and deleted lines; without, the whole line takes the sign's colour. shift > 0 scrolls the text
+// (not the gutter or sign) left by that many cells, with a … in its first cell for what is hidden;
+// tokens and word spans are still found on the whole line, so colours do not change with it.
+func (v *viewer) lineText(st *themes.Styles, file int, l *versions.Line, spans []versions.Span, w int, both bool, shift int) string {
 	style := st.Text
 	sign := " "
 	var tint color.Color
@@ -433,38 +462,31 @@ func (v *viewer) lineText(st *themes.Styles, file int, l *versions.Line, spans [
 	case '-':
 		style, sign, tint = st.Bad, "-", st.Palette.DiffDel
 	}
-	numText := func(n int) string {
-		if n == 0 {
-			return "    "
-		}
-		return fmt.Sprintf("%4d", n)
-	}
-	var gutter string
-	if both {
-		gutter = numText(l.Old) + " " + numText(l.New) + " "
-	} else if l.Kind == '+' {
-		gutter = numText(l.New) + " "
-	} else {
-		gutter = numText(l.Old) + " "
-	}
+	gutter := gutterOf(l, both)
 	avail := max(0, w-len(gutter)-1)
-	text := visible(l.Text, avail)
+	text := visible(l.Text, shift+avail)
 	var toks []token
 	if !st.Palette.Mono && file >= 0 && file < len(v.diff.Files) {
 		toks = v.hl.lineTokens(v.diff.Files[file].Path, l, text)
 	}
 	base := style
+	mark := st.Muted
 	if toks != nil {
 		base = st.Text
 		if tint != nil {
 			base = base.Background(tint)
 			style = style.Background(tint)
+			mark = mark.Background(tint)
 		}
 	}
 	var b strings.Builder
 	b.WriteString(st.Muted.Render(gutter))
 	b.WriteString(style.Render(sign))
-	drawn := 0
+	drawn, skip := 0, 0
+	if shift > 0 && text != "" {
+		b.WriteString(mark.Render("…"))
+		drawn, skip = 1, shift+1
+	}
 	hl := style.UnsetBackground().Reverse(true)
 	at, ti, si := 0, 0, 0
 	for at < len(text) {
@@ -489,6 +511,13 @@ func (v *viewer) lineText(st *themes.Styles, file int, l *versions.Line, spans [
 			end++ // never cut a character in two
 		}
 		seg := clean(text[at:end])
+		at = end
+		if skip > 0 {
+			seg, skip = cutLeft(seg, skip)
+		}
+		if seg == "" {
+			continue
+		}
 		drawn += ansi.StringWidth(seg)
 		switch segStyle := base; {
 		case inSpan:
@@ -501,7 +530,6 @@ func (v *viewer) lineText(st *themes.Styles, file int, l *versions.Line, spans [
 		default:
 			b.WriteString(segStyle.Render(seg))
 		}
-		at = end
 	}
 	if l.NoEOL {
 		b.WriteString(st.Muted.Render(" ⏎̸"))
@@ -511,6 +539,23 @@ func (v *viewer) lineText(st *themes.Styles, file int, l *versions.Line, spans [
 		b.WriteString(base.Render(strings.Repeat(" ", avail-drawn))) // the tint runs to the edge
 	}
 	return b.String()
+}
+
+// gutterOf is a line's numbers before its sign: old and new (both, unified) or the side's own.
+func gutterOf(l *versions.Line, both bool) string {
+	numText := func(n int) string {
+		if n == 0 {
+			return "    "
+		}
+		return fmt.Sprintf("%4d", n)
+	}
+	switch {
+	case both:
+		return numText(l.Old) + " " + numText(l.New) + " "
+	case l.Kind == '+':
+		return numText(l.New) + " "
+	}
+	return numText(l.Old) + " "
 }
 
 // visible cuts a (possibly 10 MB) line to what can show in w cells, at a rune boundary, before
