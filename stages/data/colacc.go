@@ -125,7 +125,7 @@ type colAcc struct {
 
 	lenMin, lenMax int
 	lenSum         int64
-	minStr, maxStr []byte // of the text values
+	minStr, maxStr []byte // over the text of every non-null value, as the file spells it
 	ranked         []bool // by valueCounts index: the text value has been compared with minStr/maxStr
 	badUTF8        int64
 	badUTF8Line    int64
@@ -217,37 +217,56 @@ func (c *colAcc) addValue(k Kind, b []byte, v float64, iv int64, line int64) {
 		default:
 			c.values.addDate(v)
 		}
+		c.rankText(b)
 	case KindBool:
 		if v == 1 {
 			c.trues++
 		}
-		c.values.addString(b)
+		c.rankIndexed(b, c.values.addString(b))
 	default:
-		i := c.values.addString(b)
-		if i >= 0 && int(i) < len(c.ranked) && c.ranked[i] {
-			break // a text value compared before cannot move the extremes
-		}
-		for i >= 0 && int(i) >= len(c.ranked) {
-			c.ranked = append(c.ranked, false)
-		}
-		if i >= 0 {
-			c.ranked[i] = true
-		}
-		if c.minStr == nil || bytes.Compare(b, c.minStr) < 0 {
-			c.minStr = append(c.minStr[:0], b...)
-			if c.minStr == nil {
-				c.minStr = []byte{}
-			}
-		}
-		if c.maxStr == nil || bytes.Compare(b, c.maxStr) > 0 {
-			c.maxStr = append(c.maxStr[:0], b...)
-			if c.maxStr == nil {
-				c.maxStr = []byte{}
-			}
-		}
+		c.rankIndexed(b, c.values.addString(b))
 	}
 	if wasExact && c.values.overflow {
 		c.seedSketches()
+	}
+}
+
+// rankIndexed compares a text or boolean value with the extremes unless its counter index i says
+// it was compared before (i is -1 once the column is approximate: then every value is compared).
+func (c *colAcc) rankIndexed(b []byte, i int32) {
+	if i >= 0 && int(i) < len(c.ranked) && c.ranked[i] {
+		return // a value compared before cannot move the extremes
+	}
+	for i >= 0 && int(i) >= len(c.ranked) {
+		c.ranked = append(c.ranked, false)
+	}
+	if i >= 0 {
+		c.ranked[i] = true
+	}
+	c.rankText(b)
+}
+
+// rankText keeps the smallest and largest text of the column's values. Every kind takes part: a
+// column is only known to be text at the end, and then its extremes are over all its values (codes
+// like 012345 are text, 123456 in the same column an integer). The extremes are kept here rather
+// than found from the distinct values at the end, since those stop being kept once the column has
+// more than the exact-count bound. A value whose first byte lies strictly between those of the
+// extremes cannot move them, which settles most numbers of a numeric column in two comparisons.
+func (c *colAcc) rankText(b []byte) {
+	if len(b) > 0 && len(c.minStr) > 0 && len(c.maxStr) > 0 && b[0] > c.minStr[0] && b[0] < c.maxStr[0] {
+		return
+	}
+	if c.minStr == nil || bytes.Compare(b, c.minStr) < 0 {
+		c.minStr = append(c.minStr[:0], b...)
+		if c.minStr == nil {
+			c.minStr = []byte{}
+		}
+	}
+	if c.maxStr == nil || bytes.Compare(b, c.maxStr) > 0 {
+		c.maxStr = append(c.maxStr[:0], b...)
+		if c.maxStr == nil {
+			c.maxStr = []byte{}
+		}
 	}
 }
 
