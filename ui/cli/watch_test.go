@@ -9,7 +9,9 @@ import (
 	"strings"
 	"testing"
 	"time"
+	"unicode/utf8"
 
+	"github.com/mlwb/mlwb/stages/live"
 	"github.com/mlwb/mlwb/store"
 )
 
@@ -110,5 +112,47 @@ func TestWatchFollowsUntilDeleted(t *testing.T) {
 	want.WriteString("run=1 name=live deleted\n")
 	if out.String() != want.String() {
 		t.Errorf("got\n%s\nwant\n%s", out.String(), want.String())
+	}
+}
+
+// TestWatchTerminalValuesReadable: the terminal table shows values to 6 significant digits (a
+// float32 loss logged as 0.01171875293554761 reads 0.0117188), NaN and ±Inf by name, in one
+// aligned column whatever the keys' lengths; the plain lines keep every digit for scripts.
+func TestWatchTerminalValuesReadable(t *testing.T) {
+	var out bytes.Buffer
+	tty := &ttyWatch{out: &out}
+	pt := func(key string, v float64) store.Point { return store.Point{RunID: 3, Key: key, Step: 7, Value: v} }
+	err := tty.show(live.Update{
+		Runs: map[int64]store.RunState{3: {Name: "lr-0.1", Status: store.StatusRunning}},
+		Points: []store.Point{pt("loss", 0.01171875293554761), pt("val_accuracy_top5_macro", 123456789.125),
+			pt("lr", -1e-308), pt("nan", math.NaN()), pt("x", 0.5)},
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
+	got := out.String()
+	for _, want := range []string{"0.0117188", "1.23457e+08", "-1e-308", "NaN", "0.5"} {
+		if !strings.Contains(got, want) {
+			t.Errorf("table lacks %q:\n%s", want, got)
+		}
+	}
+	if strings.Contains(got, "0.01171875293554761") {
+		t.Errorf("table prints the raw float:\n%s", got)
+	}
+	col := -1 // where each key line's value ends: the same column for all
+	for _, line := range strings.Split(strings.TrimRight(got, "\n"), "\n")[1:] {
+		c := utf8.RuneCountInString(strings.TrimRight(line, " ▁▂▃▄▅▆▇█"))
+		if col >= 0 && c != col {
+			t.Errorf("values not aligned (%d vs %d):\n%s", c, col, got)
+		}
+		col = c
+	}
+
+	var plain bytes.Buffer
+	if err := (&plainWatch{out: &plain}).show(live.Update{Points: []store.Point{pt("loss", 0.01171875293554761)}}); err != nil {
+		t.Fatal(err)
+	}
+	if !strings.Contains(plain.String(), "loss=0.01171875293554761") {
+		t.Errorf("plain lines lost precision: %q", plain.String())
 	}
 }

@@ -61,6 +61,12 @@ func (t *ttyWatch) show(u live.Update) error {
 	if t.lines > 0 {
 		fmt.Fprintf(&sb, "\x1b[%dA\x1b[J", t.lines) // back to the table's first line; clear below
 	}
+	keyW := 8 // the key column: as wide as the longest key shown, within reason
+	for _, w := range t.state {
+		for k := range w.recent {
+			keyW = max(keyW, min(widget.Width(k), 40))
+		}
+	}
 	n := 0
 	for _, id := range slices.Sorted(maps.Keys(t.state)) {
 		w := t.state[id]
@@ -78,10 +84,10 @@ func (t *ttyWatch) show(u live.Update) error {
 			r := w.recent[k]
 			last := "-"
 			if len(r) > 0 {
-				last = watchValue(r[len(r)-1])
+				last = watchShort(r[len(r)-1])
 			}
 			tail := r[max(0, len(r)-sparkPoints):]
-			fmt.Fprintf(&sb, "  %-24s %14s  %s\n", k, last, widget.Sparkline(tail, sparkPoints))
+			fmt.Fprintf(&sb, "  %s %13s  %s\n", widget.Fit(k, keyW), last, widget.Sparkline(tail, sparkPoints))
 			n++
 		}
 	}
@@ -99,7 +105,17 @@ func (t *ttyWatch) run(id int64) *watchedRun {
 	return w
 }
 
-// formatValue prints a value exactly (shortest round-trip form); NaN and ±Inf by name.
+// watchShort is a value for people to read in the table: 6 significant digits (at most 13
+// characters: -1.23457e+308), so the column stays aligned.
+func watchShort(v float64) string {
+	if math.IsNaN(v) || math.IsInf(v, 0) {
+		return watchValue(v)
+	}
+	return strconv.FormatFloat(v, 'g', 6, 64)
+}
+
+// watchValue prints a value exactly (shortest round-trip form), as the plain lines do for
+// scripts; NaN and ±Inf by name.
 func watchValue(v float64) string {
 	switch {
 	case math.IsNaN(v):
