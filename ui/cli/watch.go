@@ -27,8 +27,8 @@ func newWatchCmd(g *globals) *cobra.Command {
 		Short: "Follow runs' metrics live, without the workbench (for scripts and small terminals)",
 		Long: `watch follows the metrics of the given runs (default: the running ones, else the newest)
 as they are stored, from any process. On a terminal it redraws a table in place: each run's
-status, step and last value of each key with a sparkline. Otherwise it prints one plain line
-per run and step as values arrive:
+status, step and last value (6 significant digits) of each key with a sparkline. Otherwise it
+prints one plain line per run and step as values arrive, values exact (for scripts):
 
   run=3 name=lr-0.1 step=12 loss=0.41 val_accuracy=0.93
 
