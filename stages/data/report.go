@@ -3,6 +3,7 @@ package data
 import (
 	"fmt"
 	"io"
+	"math"
 	"strconv"
 	"strings"
 	"unicode/utf8"
@@ -31,7 +32,7 @@ func (p *Profile) summaryRows() [][]string {
 			typ += fmt.Sprintf(" !%d", c.Violations)
 		}
 		rows = append(rows, []string{clipString(c.Name, 24), typ, strconv.FormatInt(c.Count, 10), strconv.FormatInt(c.Nulls, 10),
-			distinct, clipString(fmtAny(c.Min), 20), clipString(fmtAny(c.Mean), 20), clipString(fmtAny(c.Max), 20), fmtAny(c.Std), p50, top})
+			distinct, clipString(fmtAny(c.Min), 20), clipString(fmtAny(c.Mean), 20), clipString(fmtAny(c.Max), 20), fmtStd(c.Type, c.Std), p50, top})
 	}
 	return rows
 }
@@ -138,6 +139,7 @@ func table(b *strings.Builder, md bool, head []string, rows [][]string) {
 }
 
 func writeAligned(b *strings.Builder, head []string, rows [][]string) {
+	head, rows = oneLineCells(head, rows)
 	widths := make([]int, len(head))
 	for i, h := range head {
 		widths[i] = utf8.RuneCountInString(h)
@@ -162,7 +164,8 @@ func writeAligned(b *strings.Builder, head []string, rows [][]string) {
 }
 
 func writeMarkdownTable(b *strings.Builder, head []string, rows [][]string) {
-	esc := func(s string) string { return strings.ReplaceAll(strings.ReplaceAll(s, "|", `\|`), "\n", " ") }
+	head, rows = oneLineCells(head, rows)
+	esc := func(s string) string { return strings.ReplaceAll(s, "|", `\|`) }
 	b.WriteString("|")
 	for _, h := range head {
 		b.WriteString(" " + esc(h) + " |")
@@ -224,14 +227,13 @@ func humanBytes(n int64) string {
 	return fmt.Sprintf("%d B", n)
 }
 
-// WriteTable prints rows under a header as aligned text, with newlines and tabs in values shown as
-// ⏎ and → so each record stays on one line, and values cut at 40 characters.
+// WriteTable prints rows under a header as aligned text, with values on one line (see oneLine) and
+// cut at 40 characters.
 func WriteTable(w io.Writer, head []string, rows [][]string) error {
-	clean := strings.NewReplacer("\n", "⏎", "\r", "", "\t", "→")
 	cut := func(r []string) []string {
 		out := make([]string, len(r))
 		for i, v := range r {
-			out[i] = clipString(clean.Replace(v), 40)
+			out[i] = clipString(oneLine(v), 40)
 		}
 		return out
 	}
@@ -243,4 +245,100 @@ func WriteTable(w io.Writer, head []string, rows [][]string) error {
 	writeAligned(&b, cut(head), body)
 	_, err := io.WriteString(w, b.String())
 	return err
+}
+
+// oneLine shows a value on one line of a table, as the Data tab's grid does: a line break (\n,
+// \r\n or \r) is ⏎, a tab →, and any other control character its Unicode control picture (ESC is
+// ␛, DEL ␡), so a value cannot break the table's rows or columns or move the terminal's cursor.
+func oneLine(s string) string {
+	plain := true
+	for i := 0; i < len(s); i++ {
+		if s[i] < 0x20 || s[i] == 0x7f {
+			plain = false
+			break
+		}
+	}
+	if plain {
+		return s
+	}
+	var b strings.Builder
+	for i := 0; i < len(s); i++ {
+		switch c := s[i]; {
+		case c == '\r' && i+1 < len(s) && s[i+1] == '\n':
+			b.WriteString("⏎")
+			i++
+		case c == '\n' || c == '\r':
+			b.WriteString("⏎")
+		case c == '\t':
+			b.WriteString("→")
+		case c < 0x20:
+			b.WriteRune(rune(0x2400 + int(c)))
+		case c == 0x7f:
+			b.WriteRune('\u2421')
+		default:
+			b.WriteByte(c)
+		}
+	}
+	return b.String()
+}
+
+// oneLineCells applies oneLine to every cell of a table.
+func oneLineCells(head []string, rows [][]string) ([]string, [][]string) {
+	clean := func(r []string) []string {
+		out := make([]string, len(r))
+		for i, v := range r {
+			out[i] = oneLine(v)
+		}
+		return out
+	}
+	body := make([][]string, len(rows))
+	for i, r := range rows {
+		body[i] = clean(r)
+	}
+	return clean(head), body
+}
+
+// fmtStd formats a column's standard deviation; a datetime column's, in seconds in the profile,
+// as a duration (2406h is easier to read as 100d 6h than as 8.66e+06).
+func fmtStd(typ string, v any) string {
+	if sec, ok := v.(float64); ok && typ == "datetime" {
+		return fmtDuration(sec)
+	}
+	return fmtAny(v)
+}
+
+// fmtDuration writes seconds as their two largest units (days and hours, hours and minutes,
+// minutes and seconds), rounded to the smaller; under a minute as seconds with three digits.
+func fmtDuration(sec float64) string {
+	if math.IsNaN(sec) || math.IsInf(sec, 0) {
+		return fmtAny(sec)
+	}
+	sign := ""
+	if sec < 0 {
+		sign, sec = "-", -sec
+	}
+	if sec < 60 {
+		if sec < 1 && sec > 0 {
+			return sign + strconv.FormatFloat(sec*1000, 'g', 3, 64) + "ms"
+		}
+		return sign + strconv.FormatFloat(sec, 'g', 3, 64) + "s"
+	}
+	units := []struct {
+		name string
+		size float64
+	}{{"d", 86400}, {"h", 3600}, {"m", 60}, {"s", 1}}
+	for i := 0; i < len(units)-1; i++ {
+		big, small := units[i], units[i+1]
+		n := math.Round(sec / small.size) // in the smaller unit, so 3599.7 s is 1h, not 60m
+		if n*small.size < big.size {
+			continue
+		}
+		per := big.size / small.size
+		hi, lo := math.Floor(n/per), math.Mod(n, per)
+		if lo == 0 {
+			return fmt.Sprintf("%s%.0f%s", sign, hi, big.name)
+		}
+		return fmt.Sprintf("%s%.0f%s %.0f%s", sign, hi, big.name, lo, small.name)
+	}
+	return sign + strconv.FormatFloat(sec, 'g', 3, 64) + "s"
 }
