@@ -28,24 +28,27 @@ type Diff struct {
 // number); PSI compares the distributions: over A's deciles for numeric columns (shares read from
 // the exact histograms, linear within a bin), over the top values plus "other" for the rest.
 type ColumnDiff struct {
-	Name      string   `json:"name"`
-	TypeA     string   `json:"type_a"`
-	TypeB     string   `json:"type_b"`
-	NullsA    int64    `json:"nulls_a"`
-	NullsB    int64    `json:"nulls_b"`
-	DistinctA int64    `json:"distinct_a"`
-	DistinctB int64    `json:"distinct_b"`
-	MeanA     any      `json:"mean_a"`
-	MeanB     any      `json:"mean_b"`
-	MeanDelta *float64 `json:"mean_delta"`
-	StdA      any      `json:"std_a"`
-	StdB      any      `json:"std_b"`
-	MinA      any      `json:"min_a"`
-	MinB      any      `json:"min_b"`
-	MaxA      any      `json:"max_a"`
-	MaxB      any      `json:"max_b"`
-	PSI       *float64 `json:"psi"`
-	Shifted   bool     `json:"shifted"` // PSI above PSIThreshold, or the type changed
+	Name      string `json:"name"`
+	TypeA     string `json:"type_a"`
+	TypeB     string `json:"type_b"`
+	NullsA    int64  `json:"nulls_a"`
+	NullsB    int64  `json:"nulls_b"`
+	DistinctA int64  `json:"distinct_a"`
+	DistinctB int64  `json:"distinct_b"`
+	// DistinctApproxA and DistinctApproxB say the count is a HyperLogLog estimate.
+	DistinctApproxA bool     `json:"distinct_approx_a"`
+	DistinctApproxB bool     `json:"distinct_approx_b"`
+	MeanA           any      `json:"mean_a"`
+	MeanB           any      `json:"mean_b"`
+	MeanDelta       *float64 `json:"mean_delta"`
+	StdA            any      `json:"std_a"`
+	StdB            any      `json:"std_b"`
+	MinA            any      `json:"min_a"`
+	MinB            any      `json:"min_b"`
+	MaxA            any      `json:"max_a"`
+	MaxB            any      `json:"max_b"`
+	PSI             *float64 `json:"psi"`
+	Shifted         bool     `json:"shifted"` // PSI above PSIThreshold, or the type changed
 }
 
 // DiffProfiles compares a (the baseline) with b.
@@ -65,11 +68,11 @@ func DiffProfiles(a, b *Profile) *Diff {
 			continue
 		}
 		cd := ColumnDiff{Name: cb.Name, TypeA: ca.Type, TypeB: cb.Type, NullsA: ca.Nulls, NullsB: cb.Nulls,
-			DistinctA: ca.Distinct, DistinctB: cb.Distinct, MeanA: ca.Mean, MeanB: cb.Mean, StdA: ca.Std, StdB: cb.Std,
+			DistinctA: ca.Distinct, DistinctB: cb.Distinct, DistinctApproxA: ca.DistinctApprox, DistinctApproxB: cb.DistinctApprox, MeanA: ca.Mean, MeanB: cb.Mean, StdA: ca.Std, StdB: cb.Std,
 			MinA: ca.Min, MinB: cb.Min, MaxA: ca.Max, MaxB: cb.Max}
 		if x, ok1 := ca.Mean.(float64); ok1 && ca.Type != "bool" {
 			if y, ok2 := cb.Mean.(float64); ok2 {
-				delta := y - x
+				delta := meanDelta(x, y)
 				cd.MeanDelta = &delta
 			}
 		}
@@ -87,6 +90,22 @@ func DiffProfiles(a, b *Profile) *Diff {
 		if !inB[c.Name] {
 			d.Removed = append(d.Removed, c.Name)
 		}
+	}
+	return d
+}
+
+// sameMean is the relative difference below which two means count as equal.
+const sameMean = 1e-9
+
+// meanDelta is y − x, or 0 when that is under sameMean of the larger magnitude. Such a difference
+// is rounding, not data: the mean is merged from the workers' partial means, so the same column
+// read in other chunks (another worker count, or a file with rows appended elsewhere) differs in
+// its last bits, and the report showed Δ mean 3.492e-10 for identical columns. The JSON gets
+// the same 0, so a script testing mean_delta != 0 and the printed report agree.
+func meanDelta(x, y float64) float64 {
+	d := y - x
+	if math.Abs(d) <= sameMean*math.Max(math.Abs(x), math.Abs(y)) {
+		return 0
 	}
 	return d
 }
@@ -238,8 +257,15 @@ func (d *Diff) Write(w io.Writer, md bool) error {
 		if c.Shifted {
 			flag = "shifted"
 		}
-		rows = append(rows, []string{c.Name, typ, pair(c.NullsA, c.NullsB), pair(c.DistinctA, c.DistinctB),
-			pair(c.MeanA, c.MeanB), delta, pair(c.StdA, c.StdB), p, flag})
+		distinct := func(n int64, approx bool) string {
+			if approx {
+				return "≈" + strconv.FormatInt(n, 10)
+			}
+			return strconv.FormatInt(n, 10)
+		}
+		rows = append(rows, []string{c.Name, typ, pair(c.NullsA, c.NullsB),
+			pair(distinct(c.DistinctA, c.DistinctApproxA), distinct(c.DistinctB, c.DistinctApproxB)),
+			pair(c.MeanA, c.MeanB), delta, pair(fmtStd(c.TypeA, c.StdA), fmtStd(c.TypeB, c.StdB)), p, flag})
 	}
 	table(&b, md, head, rows)
 	_, err := io.WriteString(w, b.String())
