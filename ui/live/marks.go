@@ -2,6 +2,7 @@ package live
 
 import (
 	"math"
+	"slices"
 
 	"github.com/charmbracelet/x/ansi"
 
@@ -11,10 +12,13 @@ import (
 // markEnds draws each run's glyph over the cell of its line's last point, so that lines can be
 // told apart without colour (NO_COLOR, the mono theme), where two braille lines look the same.
 // plot is the braille chart's rows for the x range [x0, x1] and y range [lo, hi]; series[k] is
-// run slot p.slots[k]'s line. A later run's glyph wins a shared cell, as its line does.
+// run slot p.slots[k]'s line. Runs that end in one cell (runs logging the same steps often do)
+// put their glyphs side by side to its left, so none is hidden.
 func (p *Page) markEnds(plot []string, series []widget.ChartSeries, x0, x1, lo, hi float64) {
 	h := len(plot)
 	w := p.lay.plotW
+	var taken [maxRuns][2]int
+	n := 0
 	for k, s := range series {
 		j := len(s.Points) - 1
 		for j >= 0 && !finite(s.Points[j].X, s.Points[j].Y) {
@@ -24,6 +28,12 @@ func (p *Page) markEnds(plot []string, series []widget.ChartSeries, x0, x1, lo, 
 			continue
 		}
 		col, row := cellOf(s.Points[j].X, s.Points[j].Y, w, h, x0, x1, lo, hi)
+		for col > 0 && slices.Contains(taken[:n], [2]int{col, row}) {
+			col--
+		}
+		if n < len(taken) {
+			taken[n], n = [2]int{col, row}, n+1
+		}
 		plot[row] = ansi.Cut(plot[row], 0, col) + s.Style.Render(marker(p.slots[k])) + ansi.Cut(plot[row], col+1, w)
 	}
 }

@@ -700,3 +700,18 @@ func TestLineEndsCarryGlyphs(t *testing.T) {
 		}
 	}
 }
+
+// TestIdenticalLinesBothMarked: two runs with the same values draw one braille line; both glyphs
+// still show, side by side at its end.
+func TestIdenticalLinesBothMarked(t *testing.T) {
+	s, p := newStore(t)
+	for _, name := range []string{"a", "b"} {
+		r := addRun(t, s, name, store.StatusRunning)
+		steps(t, s, r, "loss", 0, 1, 0.8, 0.5, 0.4, 0.35)
+	}
+	pg := newPage(t, s, p, 80, 20)
+	plot := strings.Join(strings.Split(screen(t, pg), "\n")[4:], "\n")
+	if !strings.Contains(plot, "▲●") {
+		t.Fatalf("both line ends should be marked, side by side:\n%s", plot)
+	}
+}
