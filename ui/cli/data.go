@@ -239,7 +239,8 @@ score in [1, 2], $env["a column"] != nil) on every row, in parallel, and writes 
 with their original text (and the header) to OUT or standard output, in file order. Numbers,
 booleans and nulls (nil) are typed; dates and text are strings. Rows where the expression fails
 (a null compared with a number) are not kept; their count and the first one's line are reported
-on standard error. --count prints only the counts.`,
+on standard error. When no row could be evaluated the command fails (exit 2) with the first error.
+--count prints only the counts.`,
 		Args: cobra.ExactArgs(2),
 		RunE: func(cmd *cobra.Command, args []string) error {
 			o := data.FilterOptions{Expr: args[1]}
@@ -258,11 +259,15 @@ on standard error. --count prints only the counts.`,
 			o.Progress = prog.bytes
 			r, err := data.FilterFile(cmd.Context(), args[0], o)
 			prog.clear()
+			// Rows read and none evaluated: the expression is wrong (not true or false, a column
+			// misspelt), not the data, so the command fails with the first error rather than
+			// passing for a filter that matched nothing.
+			allFailed := err == nil && r.Rows > 0 && r.Errors == r.Rows
 			if f != nil {
 				if cerr := f.Close(); err == nil && cerr != nil {
 					err = cerr
 				}
-				if err != nil {
+				if err != nil || allFailed {
 					os.Remove(outPath)
 				}
 			}
@@ -275,11 +280,19 @@ on standard error. --count prints only the counts.`,
 			}
 			switch {
 			case asJSON && countOnly:
-				return json.NewEncoder(cmd.OutOrStdout()).Encode(r)
+				if err := json.NewEncoder(cmd.OutOrStdout()).Encode(r); err != nil {
+					return err
+				}
 			case countOnly:
 				fmt.Fprintln(cmd.OutOrStdout(), summary)
 			default:
-				fmt.Fprintln(cmd.ErrOrStderr(), summary)
+				if !allFailed {
+					fmt.Fprintln(cmd.ErrOrStderr(), summary)
+				}
+			}
+			if allFailed {
+				return &exitError{code: 2, err: fmt.Errorf("%s: the expression could not be evaluated on any of the %d rows; first: %s",
+					args[0], r.Rows, r.FirstError)}
 			}
 			return nil
 		},
