@@ -9,24 +9,41 @@ import (
 
 // Head returns the column names and the first n records of a CSV, TSV or JSON Lines file,
 // reading only as much of the file as those records need (so it is instant on a file of any
-// size). Values are the file's text; JSON values are their JSON text, strings unquoted.
+// size). Values are the file's text; JSON values are their JSON text, strings unquoted. A
+// malformed record among them (a quoted field never closed) is an error with its line, as in a
+// profile; HeadWarnings also says which rows had more or fewer fields than the header.
 func Head(path string, n int) ([]string, [][]string, error) {
+	names, rows, _, err := HeadWarnings(path, n)
+	return names, rows, err
+}
+
+// HeadWarnings is Head with the warnings a profile gives for the same rows: a CSV row with more
+// fields than the header (the extra ones are not shown) or fewer (the missing ones are empty).
+func HeadWarnings(path string, n int) ([]string, [][]string, []Warning, error) {
+	if n < 0 {
+		return nil, nil, nil, fmt.Errorf("%s: %d rows asked for; the count is 0 or more", path, n)
+	}
+	return head(path, n)
+}
+
+func head(path string, n int) ([]string, [][]string, []Warning, error) {
 	src, err := openSource(path)
 	if err != nil {
-		return nil, nil, err
+		return nil, nil, nil, err
 	}
 	defer src.Close()
 	if src.format != "csv" && src.format != "tsv" && src.format != "jsonl" {
-		return nil, nil, fmt.Errorf("%s: head reads CSV, TSV and JSON Lines; this is %s (profile it with mlwb data profile)", path, src.format)
+		return nil, nil, nil, fmt.Errorf("%s: head reads CSV, TSV and JSON Lines; this is %s (profile it with mlwb data profile)", path, src.format)
 	}
 	buf := make([]byte, 0, sniffLimit)
 	tmp := make([]byte, sniffLimit)
+	eof := false
 	for {
 		m, err := src.r.Read(tmp)
 		buf = append(buf, tmp[:m]...)
-		eof := errors.Is(err, io.EOF)
+		eof = errors.Is(err, io.EOF)
 		if err != nil && !eof {
-			return nil, nil, fmt.Errorf("%s: %w", path, readErr(err))
+			return nil, nil, nil, fmt.Errorf("%s: %w", path, readErr(err))
 		}
 		if eof || bytes.Count(buf, []byte{'\n'}) > n+1 || len(buf) > maxRecordLen {
 			break
@@ -34,25 +51,29 @@ func Head(path string, n int) ([]string, [][]string, error) {
 	}
 	buf, err = checkHead(path, buf)
 	if err != nil {
-		return nil, nil, err
+		return nil, nil, nil, err
 	}
 	if src.format == "jsonl" {
-		return jsonHead(path, buf, n)
+		names, rows, err := jsonHead(path, buf, n)
+		return names, rows, nil, err
 	}
 	dl, err := sniffCSV(path, buf[:min(len(buf), sniffLimit)], src.format == "tsv")
 	if err != nil {
-		return nil, nil, err
+		return nil, nil, nil, err
 	}
-	if end := recordBoundary(buf); end > 0 && end < len(buf) {
+	// Cut a record the read stopped inside of, unless the file ended there: then it is the last
+	// record, and one whose quoted field is never closed is reported rather than left out.
+	if end := recordBoundary(buf); !eof && end > 0 && end < len(buf) {
 		buf = buf[:end]
 	}
 	s := newCSVScanner(buf, dl.delim, 1)
 	var rows [][]string
+	var warns []Warning
 	skip := dl.header
 	for len(rows) < n {
-		f, _, ok, err := s.next()
+		f, line, ok, err := s.next()
 		if err != nil {
-			return nil, nil, fmt.Errorf("%s: %w", path, err)
+			return nil, nil, nil, fmt.Errorf("%s: %w", path, err)
 		}
 		if !ok {
 			break
@@ -60,6 +81,9 @@ func Head(path string, n int) ([]string, [][]string, error) {
 		if skip {
 			skip = false
 			continue
+		}
+		if len(f) != len(dl.names) {
+			warns = append(warns, raggedWarning(line, len(f), len(dl.names)))
 		}
 		r := make([]string, len(dl.names))
 		for i := range r {
@@ -69,7 +93,7 @@ func Head(path string, n int) ([]string, [][]string, error) {
 		}
 		rows = append(rows, r)
 	}
-	return dl.names, rows, nil
+	return dl.names, rows, warns, nil
 }
 
 func jsonHead(path string, buf []byte, n int) ([]string, [][]string, error) {

@@ -199,7 +199,7 @@ func (w *worker) csvChunk(c chunk, dl *dialect) error {
 	return eachRecord(c, dl, func(_ *csvScanner, fields [][]byte, line int64) error {
 		w.rows++
 		if len(fields) != ncols {
-			w.warn(Warning{Line: line, Message: fmt.Sprintf("row has %d fields, the header has %d (missing ones count as null, extra ones are ignored)", len(fields), ncols)})
+			w.warn(raggedWarning(line, len(fields), ncols))
 		}
 		for i, f := range fields {
 			if i >= ncols {
@@ -217,4 +217,9 @@ func (w *worker) csvChunk(c chunk, dl *dialect) error {
 		}
 		return nil
 	})
+}
+
+// raggedWarning is the warning for a CSV row of fields fields under a header of ncols names.
+func raggedWarning(line int64, fields, ncols int) Warning {
+	return Warning{Line: line, Message: fmt.Sprintf("row has %d fields, the header has %d (missing ones count as null, extra ones are ignored)", fields, ncols)}
 }

@@ -217,11 +217,21 @@ func newDataHeadCmd() *cobra.Command {
 		Short: "Print the first rows of a CSV, TSV or JSON Lines file as an aligned table (instant on any size)",
 		Args:  cobra.ExactArgs(1),
 		RunE: func(cmd *cobra.Command, args []string) error {
-			names, rows, err := data.Head(args[0], n)
+			if n < 0 {
+				return &exitError{code: 2, err: fmt.Errorf("-n %d: the number of rows is 0 or more", n)}
+			}
+			names, rows, warns, err := data.HeadWarnings(args[0], n)
 			if err != nil {
 				return &exitError{code: 2, err: err}
 			}
-			return data.WriteTable(cmd.OutOrStdout(), names, rows)
+			if err := data.WriteTable(cmd.OutOrStdout(), names, rows); err != nil {
+				return err
+			}
+			// The profile's warnings for the same rows, so a ragged row is not shown silently cut.
+			for _, w := range warns {
+				fmt.Fprintf(cmd.ErrOrStderr(), "mlwb: %s: %s\n", args[0], w)
+			}
+			return nil
 		},
 	}
 	cmd.Flags().IntVarP(&n, "n", "n", 20, "rows to print")
