@@ -49,12 +49,12 @@ func (c countingReader) Read(p []byte) (int, error) {
 func openSource(path string) (*source, error) {
 	f, err := os.Open(path)
 	if err != nil {
-		return nil, fmt.Errorf("open %s: %w", path, err)
+		return nil, err // an *os.PathError: "open PATH: no such file or directory" already
 	}
 	st, err := f.Stat()
 	if err != nil {
 		f.Close()
-		return nil, fmt.Errorf("open %s: %w", path, err)
+		return nil, err // an *os.PathError naming the path too
 	}
 	if st.IsDir() {
 		f.Close()

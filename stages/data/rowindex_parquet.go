@@ -23,7 +23,7 @@ type parquetRows struct {
 func (ix *RowIndex) openParquet() error {
 	f, err := os.Open(ix.Path)
 	if err != nil {
-		return fmt.Errorf("open %s: %w", ix.Path, err)
+		return err // an *os.PathError, which names the path
 	}
 	pf, err := parquet.OpenFile(f, ix.size, parquet.SkipBloomFilters(true))
 	if err != nil {
