@@ -139,6 +139,19 @@ func BuildFile(ctx context.Context, in, out string, pl *Plan, o Options) (*Resul
 	if o.Format == "" {
 		o.Format = FormatFor(out)
 	}
+	if ost, err := os.Stat(out); err == nil && !ost.Mode().IsRegular() {
+		// A device or a pipe (/dev/null, /dev/stdout, a fifo) is written in place: renaming a
+		// temporary file over it would replace the device with a file.
+		f, err := os.OpenFile(out, os.O_WRONLY, 0)
+		if err != nil {
+			return nil, fmt.Errorf("features: %w", err)
+		}
+		res, err := Transform(ctx, in, pl, f, o)
+		if cerr := f.Close(); err == nil && cerr != nil {
+			err = fmt.Errorf("features: write %s: %w", out, cerr)
+		}
+		return res, err
+	}
 	tmp, err := os.CreateTemp(filepath.Dir(out), "."+filepath.Base(out)+".tmp-*")
 	if err != nil {
 		return nil, fmt.Errorf("features: %w", err)

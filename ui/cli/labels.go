@@ -252,6 +252,21 @@ Parquet), or the one OUT's name asks for (.csv, .tsv). OUT is written whole, the
 				}
 				return nil
 			}
+			if st, err := os.Stat(outPath); err == nil && !st.Mode().IsRegular() {
+				// A device or a pipe is written in place (a rename would replace /dev/null with a file).
+				f, err := os.OpenFile(outPath, os.O_WRONLY, 0)
+				if err != nil {
+					return &exitError{code: 2, err: err}
+				}
+				_, err = ls.lb.Export(cmd.Context(), ls.ix, f, o)
+				if cerr := f.Close(); err == nil {
+					err = cerr
+				}
+				if err != nil {
+					return &exitError{code: 2, err: err}
+				}
+				return nil
+			}
 			tmp, err := os.CreateTemp(filepath.Dir(outPath), "."+filepath.Base(outPath)+".*")
 			if err != nil {
 				return &exitError{code: 2, err: err}

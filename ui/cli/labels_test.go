@@ -3,9 +3,11 @@ package cli
 import (
 	"encoding/csv"
 	"encoding/json"
+	"io"
 	"os"
 	"reflect"
 	"strings"
+	"syscall"
 	"testing"
 )
 
@@ -67,6 +69,29 @@ func TestDataLabelsVerbs(t *testing.T) {
 		}
 		if recs, err := cr.ReadAll(); err != nil || !reflect.DeepEqual(recs, exp) {
 			t.Fatalf("%s: %v\n%q\nwant %q", tc.out, err, recs, exp)
+		}
+	}
+	// Into a pipe (as into /dev/null, a device): written in place, the pipe still a pipe.
+	if err := syscall.Mkfifo("pipe.csv", 0o600); err == nil {
+		got := make(chan string, 1)
+		go func() {
+			f, err := os.Open("pipe.csv")
+			if err != nil {
+				got <- err.Error()
+				return
+			}
+			b, _ := io.ReadAll(f)
+			f.Close()
+			got <- string(b)
+		}()
+		if _, err := runData(t, "labels", "export", "mail.csv", "-o", "pipe.csv"); err != nil {
+			t.Fatal(err)
+		}
+		if st, err := os.Lstat("pipe.csv"); err != nil || st.Mode()&os.ModeNamedPipe == 0 {
+			t.Fatalf("export replaced the pipe: %v", err)
+		}
+		if text := <-got; !strings.HasPrefix(text, "id,subject,label\n") {
+			t.Fatalf("through the pipe: %q", text)
 		}
 	}
 	// The file changes: row 3's text is edited, a row is added at the top.
