@@ -3,6 +3,7 @@ package data
 import (
 	"bytes"
 	"cmp"
+	"encoding/binary"
 	"math"
 	"slices"
 	"unicode/utf8"
@@ -126,6 +127,7 @@ type colAcc struct {
 	lenMin, lenMax int
 	lenSum         int64
 	minStr, maxStr []byte // over the text of every non-null value, as the file spells it
+	minPre, maxPre uint64 // their first 8 bytes, big-endian, zero-padded (prefix8)
 	ranked         []bool // by valueCounts index: the text value has been compared with minStr/maxStr
 	badUTF8        int64
 	badUTF8Line    int64
@@ -253,21 +255,41 @@ func (c *colAcc) rankIndexed(b []byte, i int32) {
 // more than the exact-count bound. A value whose first byte lies strictly between those of the
 // extremes cannot move them, which settles most numbers of a numeric column in two comparisons.
 func (c *colAcc) rankText(b []byte) {
-	if len(b) > 0 && len(c.minStr) > 0 && len(c.maxStr) > 0 && b[0] > c.minStr[0] && b[0] < c.maxStr[0] {
-		return
+	// A value whose first 8 bytes (zero-padded) lie strictly between the extremes' cannot move
+	// them: a strict difference within the first 8 bytes decides the byte order (a shorter text
+	// padded with zeros sorts where it would as a prefix). That settles most values of a numeric
+	// or date column in two integer comparisons.
+	if c.maxStr != nil {
+		if p := prefix8(b); p > c.minPre && p < c.maxPre {
+			return
+		}
 	}
 	if c.minStr == nil || bytes.Compare(b, c.minStr) < 0 {
 		c.minStr = append(c.minStr[:0], b...)
 		if c.minStr == nil {
 			c.minStr = []byte{}
 		}
+		c.minPre = prefix8(c.minStr)
 	}
 	if c.maxStr == nil || bytes.Compare(b, c.maxStr) > 0 {
 		c.maxStr = append(c.maxStr[:0], b...)
 		if c.maxStr == nil {
 			c.maxStr = []byte{}
 		}
+		c.maxPre = prefix8(c.maxStr)
 	}
+}
+
+// prefix8 is b's first 8 bytes as a big-endian number, zero-padded when b is shorter.
+func prefix8(b []byte) uint64 {
+	if len(b) >= 8 {
+		return binary.BigEndian.Uint64(b)
+	}
+	var p uint64
+	for i, x := range b {
+		p |= uint64(x) << (56 - 8*i)
+	}
+	return p
 }
 
 // addTextLength counts the length in characters of a value that may not be ASCII, and invalid
@@ -375,10 +397,10 @@ func (c *colAcc) merge(o *colAcc) {
 	c.lenMin, c.lenMax = min(c.lenMin, o.lenMin), max(c.lenMax, o.lenMax)
 	c.lenSum += o.lenSum
 	if o.minStr != nil && (c.minStr == nil || bytes.Compare(o.minStr, c.minStr) < 0) {
-		c.minStr = o.minStr
+		c.minStr, c.minPre = o.minStr, o.minPre
 	}
 	if o.maxStr != nil && (c.maxStr == nil || bytes.Compare(o.maxStr, c.maxStr) > 0) {
-		c.maxStr = o.maxStr
+		c.maxStr, c.maxPre = o.maxStr, o.maxPre
 	}
 	if o.badUTF8 > 0 && (c.badUTF8 == 0 || o.badUTF8Line < c.badUTF8Line) {
 		c.badUTF8Line = o.badUTF8Line

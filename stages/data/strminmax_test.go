@@ -46,3 +46,26 @@ func TestStringMinMaxPastDistinctLimit(t *testing.T) {
 		}
 	}
 }
+
+// TestRankTextPrefixSkip: the 8-byte prefix shortcut never keeps a wrong extreme — random texts
+// of 0–12 bytes over a small alphabet with zero bytes (so prefixes tie and pad) against a sort.
+func TestRankTextPrefixSkip(t *testing.T) {
+	r := rand.New(rand.NewPCG(7, 8))
+	alpha := []byte{0, 1, '0', '9', 'a', 'z', 0xff}
+	for trial := 0; trial < 2000; trial++ {
+		var c colAcc
+		var all []string
+		for i := 0; i < 1+r.IntN(40); i++ {
+			b := make([]byte, r.IntN(13))
+			for j := range b {
+				b[j] = alpha[r.IntN(len(alpha))]
+			}
+			all = append(all, string(b))
+			c.rankText(b)
+		}
+		slices.Sort(all)
+		if string(c.minStr) != all[0] || string(c.maxStr) != all[len(all)-1] {
+			t.Fatalf("min %q max %q, want %q %q of %q", c.minStr, c.maxStr, all[0], all[len(all)-1], all)
+		}
+	}
+}
