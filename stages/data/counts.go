@@ -213,6 +213,14 @@ func (vc *valueCounts) eachInt(f func(v, count int64)) {
 // approximate: both are).
 func (vc *valueCounts) merge(o *valueCounts) {
 	if o.overflow && !vc.overflow {
+		// Fold the exact side into the approximate one, not the other way: an approximate side
+		// still counts the values it held when it overflowed (the top values come from them),
+		// and those would be dropped by a merge into a side that only just went approximate —
+		// the whole file in one chunk on one worker, merged into an idle worker, lost its top
+		// values. o is spent after a merge, so the two are swapped.
+		*vc, *o = *o, *vc
+	}
+	if o.overflow && !vc.overflow {
 		vc.goApproximate()
 	}
 	if vc.overflow && !o.overflow {

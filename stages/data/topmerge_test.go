@@ -1,0 +1,42 @@
+package data
+
+import (
+	"context"
+	"fmt"
+	"path/filepath"
+	"reflect"
+	"strings"
+	"testing"
+)
+
+// TestTopValuesAcrossWorkers: a file of one chunk is read by one worker while the others stay
+// idle; past the distinct limit its top values must survive the merge into an idle worker (they
+// came out empty with 4 workers, and right with 1).
+func TestTopValuesAcrossWorkers(t *testing.T) {
+	var b strings.Builder
+	b.WriteString("code\n")
+	for i := 0; i < 9; i++ {
+		// The most frequent, early: past the limit, the counts are those of the values held
+		// when the column went approximate (marked so).
+		b.WriteString("000042\n")
+	}
+	for i := 0; i < 5000; i++ {
+		fmt.Fprintf(&b, "%06d\n", (i*7919)%3000) // 3,000 distinct, each 1–2 times
+	}
+	path := writeFile(t, filepath.Join(t.TempDir(), "codes.csv"), []byte(b.String()))
+	var tops [][]TopValue
+	for _, w := range []int{1, 4} {
+		p, err := ProfileFile(context.Background(), path, Options{Workers: w, DistinctLimit: 1000})
+		if err != nil {
+			t.Fatal(err)
+		}
+		c := p.Columns[0]
+		if !c.DistinctApprox || len(c.Top) == 0 || c.Top[0].Value != "000042" {
+			t.Fatalf("%d workers: approx %v, top %v", w, c.DistinctApprox, c.Top)
+		}
+		tops = append(tops, c.Top)
+	}
+	if !reflect.DeepEqual(tops[0], tops[1]) {
+		t.Fatalf("top values differ by workers:\n1: %v\n4: %v", tops[0], tops[1])
+	}
+}
