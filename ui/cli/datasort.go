@@ -95,6 +95,24 @@ func sortTo(cmd *cobra.Command, path, outPath string, o data.SortOptions) (*data
 		}
 		return res, err
 	}
+	if st, err := os.Stat(outPath); err == nil && !st.Mode().IsRegular() {
+		// A device or a pipe (-o /dev/null, a fifo) is written in place: renaming a temporary
+		// file over it would replace the device with a file.
+		f, err := os.OpenFile(outPath, os.O_WRONLY, 0)
+		if err != nil {
+			return nil, fmt.Errorf("sort output: %w", err)
+		}
+		w := bufio.NewWriterSize(f, 1<<20)
+		o.Out = w
+		res, err := data.SortFile(cmd.Context(), path, o)
+		if ferr := w.Flush(); err == nil && ferr != nil {
+			err = fmt.Errorf("sort output %s: %w", outPath, ferr)
+		}
+		if cerr := f.Close(); err == nil && cerr != nil {
+			err = fmt.Errorf("sort output %s: %w", outPath, cerr)
+		}
+		return res, err
+	}
 	dir := filepath.Dir(outPath)
 	tmp, err := os.CreateTemp(dir, "."+filepath.Base(outPath)+".sorting-*")
 	if err != nil {
