@@ -153,7 +153,7 @@ func FilterFile(ctx context.Context, path string, o FilterOptions) (*FilterResul
 		machine := func(line int64, raw []byte) {
 			res, err := st.machine.Run(prog, st.env)
 			if err != nil {
-				p.fail(line, strings.Join(strings.Fields(err.Error()), " "))
+				p.fail(line, machineError(err))
 				return
 			}
 			b, ok := res.(bool)
@@ -293,4 +293,19 @@ func unknownName(root ast.Node, cols map[string]any) string {
 	v := &nameCheck{cols: cols}
 	ast.Walk(&root, v)
 	return v.unknown
+}
+
+// machineError is the expression machine's error on one row, on one line. expr-lang says a
+// result that is not a boolean as "invalid operation: bool(float64)"; that is said in words.
+func machineError(err error) string {
+	msg := strings.Join(strings.Fields(err.Error()), " ")
+	if rest, ok := strings.CutPrefix(msg, "invalid operation: bool("); ok {
+		typ, _, _ := strings.Cut(rest, ")")
+		what := map[string]string{"float64": "a number", "int": "a number", "string": "text", "<nil>": "null"}[typ]
+		if what == "" {
+			what = "a " + typ
+		}
+		return "the expression gives " + what + ", not true or false (compare it: delay > 30)"
+	}
+	return msg
 }

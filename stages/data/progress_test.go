@@ -3,6 +3,8 @@ package data
 import (
 	"context"
 	"os"
+	"path/filepath"
+	"strings"
 	"sync"
 	"testing"
 )
@@ -83,6 +85,21 @@ func TestFilterAndSortProgress(t *testing.T) {
 			if sl.done[step] != want || sl.total[step] != want {
 				t.Errorf("memory %d: %s reached %d of %d, want %d of %d", c.memory, step, sl.done[step], sl.total[step], want, want)
 			}
+		}
+	}
+}
+
+// TestFilterNotBooleanSaid: an expression whose result is a number or text, not true or false,
+// fails on every row with a message in words, not expr-lang's bool(float64).
+func TestFilterNotBooleanSaid(t *testing.T) {
+	path := writeFile(t, filepath.Join(t.TempDir(), "d.csv"), []byte("a,s\n1.5,x\n2.5,y\n"))
+	for expr, want := range map[string]string{"a + 1": "gives a number", "s": "gives text"} {
+		r, err := FilterFile(context.Background(), path, FilterOptions{Expr: expr, Workers: 1})
+		if err != nil {
+			t.Fatal(err)
+		}
+		if r.Errors != 2 || !strings.Contains(r.FirstError, want) || !strings.Contains(r.FirstError, "not true or false") {
+			t.Errorf("%s: %d errors, first %q", expr, r.Errors, r.FirstError)
 		}
 	}
 }
