@@ -45,24 +45,7 @@ func finite(x, y float64) bool {
 // cellOf is the cell (column, row) of point (x, y) in a w×h braille chart of [x0, x1]×[lo, hi],
 // mapped as widget.Braille maps it (2×4 dots a cell, y up, clamped to the edges).
 func cellOf(x, y float64, w, h int, x0, x1, lo, hi float64) (int, int) {
-	dx := dotOf(x, x0, x1, 2*w-1)
-	dy := 4*h - 1 - dotOf(y, lo, hi, 4*h-1)
+	dx := widget.DotOf(x, x0, x1, 2*w-1)
+	dy := 4*h - 1 - widget.DotOf(y, lo, hi, 4*h-1)
 	return dx / 2, dy / 4
-}
-
-// dotOf maps v in [lo, hi] to a dot 0…n as the braille canvas's scaler does (in halves so that
-// hi − lo never overflows).
-func dotOf(v, lo, hi float64, n int) int {
-	span := hi/2 - lo/2
-	if !(span > 0) {
-		return n / 2
-	}
-	f := (v/2 - lo/2) / span * float64(n)
-	switch {
-	case f <= 0 || math.IsNaN(f):
-		return 0
-	case f >= float64(n):
-		return n
-	}
-	return int(f + 0.5)
 }

@@ -64,22 +64,26 @@ func (c *Braille) Plot(w, h int, x0, x1, y0, y1 float64, series []ChartSeries) s
 	return c.text(series)
 }
 
-// scaler maps [lo, hi] to 0…n, clamping; it works in halves so that hi − lo never overflows.
+// scaler maps [lo, hi] to 0…n, clamping (DotOf).
 func scaler(lo, hi float64, n int) func(float64) int {
+	return func(v float64) int { return DotOf(v, lo, hi, n) }
+}
+
+// DotOf maps v in [lo, hi] to a dot 0…n, clamping, as the canvas places its points; it works in
+// halves so that hi − lo never overflows. Marks drawn over a chart use it to land on its line.
+func DotOf(v, lo, hi float64, n int) int {
 	span := hi/2 - lo/2
-	return func(v float64) int {
-		if !(span > 0) {
-			return n / 2
-		}
-		f := (v/2 - lo/2) / span * float64(n)
-		switch {
-		case f <= 0 || math.IsNaN(f):
-			return 0
-		case f >= float64(n):
-			return n
-		}
-		return int(f + 0.5)
+	if !(span > 0) {
+		return n / 2
 	}
+	f := (v/2 - lo/2) / span * float64(n)
+	switch {
+	case f <= 0 || math.IsNaN(f):
+		return 0
+	case f >= float64(n):
+		return n
+	}
+	return int(f + 0.5)
 }
 
 func (c *Braille) dot(x, y int, colour int8) {
