@@ -15,7 +15,6 @@ import (
 
 	tea "charm.land/bubbletea/v2"
 
-	"github.com/mlwb/mlwb/stages/project"
 	"github.com/mlwb/mlwb/store"
 	"github.com/mlwb/mlwb/themes"
 	"github.com/mlwb/mlwb/ui/common"
@@ -68,15 +67,8 @@ func newHistFixture(t *testing.T) *histFixture {
 	write("params.yaml", "lr: 0.1\nepochs: 9\nseed: 1\n")
 	f.commits[3] = commit("Ann", "train longer")
 
-	proj, err := project.Discover(dir)
-	if err != nil {
-		t.Fatal(err)
-	}
-	s, err := store.Open(filepath.Join(t.TempDir(), "state.db"))
-	if err != nil {
-		t.Fatal(err)
-	}
-	t.Cleanup(func() { s.Close() })
+	c := projectContext(t, dir, themes.Mono())
+	s := c.Store
 	ctx := context.Background()
 	for i, r := range []struct {
 		name      string
@@ -99,7 +91,6 @@ func newHistFixture(t *testing.T) *histFixture {
 		}
 		f.runs[r.name] = run.ID
 	}
-	c := &common.Context{Store: s, Project: proj, Styles: themes.New(themes.Mono()), Now: time.Now, Marked: map[int64]bool{}}
 	f.page = New(c)
 	f.page.SetSize(120, 30)
 	drive(t, f.page, f.page.Init())

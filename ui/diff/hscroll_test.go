@@ -8,13 +8,9 @@ import (
 	"strconv"
 	"strings"
 	"testing"
-	"time"
 	"unicode/utf8"
 
-	"github.com/mlwb/mlwb/stages/project"
-	"github.com/mlwb/mlwb/store"
 	"github.com/mlwb/mlwb/themes"
-	"github.com/mlwb/mlwb/ui/common"
 	"github.com/mlwb/mlwb/ui/widget"
 )
 
@@ -45,16 +41,7 @@ func hscrollPage(t *testing.T, w, h int) *Page {
 	gitIn(t, dir, "add", "-A")
 	gitIn(t, dir, "commit", "-q", "-m", "second")
 
-	proj, err := project.Discover(dir)
-	if err != nil {
-		t.Fatal(err)
-	}
-	s, err := store.Open(filepath.Join(t.TempDir(), "state.db"))
-	if err != nil {
-		t.Fatal(err)
-	}
-	t.Cleanup(func() { s.Close() })
-	c := &common.Context{Store: s, Project: proj, Styles: themes.New(themes.Dark()), Now: time.Now, Marked: map[int64]bool{}}
+	c := projectContext(t, dir, themes.Dark())
 	p := New(c)
 	p.SetSize(w, h)
 	drive(t, p, p.Init())

@@ -7,12 +7,9 @@ import (
 	"regexp"
 	"strings"
 	"testing"
-	"time"
 
 	tea "charm.land/bubbletea/v2"
 
-	"github.com/mlwb/mlwb/stages/project"
-	"github.com/mlwb/mlwb/store"
 	"github.com/mlwb/mlwb/themes"
 	"github.com/mlwb/mlwb/ui/common"
 )
@@ -101,16 +98,7 @@ func TestDiffViewer(t *testing.T) {
 	gitIn(t, dir, "add", "-A")
 	gitIn(t, dir, "commit", "-q", "-m", "second")
 
-	proj, err := project.Discover(dir)
-	if err != nil {
-		t.Fatal(err)
-	}
-	s, err := store.Open(filepath.Join(t.TempDir(), "state.db"))
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer s.Close()
-	c := &common.Context{Store: s, Project: proj, Styles: themes.New(themes.Dark()), Now: time.Now, Marked: map[int64]bool{}}
+	c := projectContext(t, dir, themes.Dark())
 	p := New(c)
 	p.SetSize(100, 30)
 	drive(t, p, p.Init())
