@@ -18,17 +18,7 @@ func TestDataSortIntoPipe(t *testing.T) {
 	if err := syscall.Mkfifo(fifo, 0o600); err != nil {
 		t.Skipf("no fifo here: %v", err)
 	}
-	got := make(chan string, 1)
-	go func() {
-		f, err := os.Open(fifo)
-		if err != nil {
-			got <- err.Error()
-			return
-		}
-		b, _ := io.ReadAll(f)
-		f.Close()
-		got <- string(b)
-	}()
+	got := readPipe(fifo)
 	if _, _, err := runDataErr(t, "sort", in, "-k", "n", "-o", fifo); err != nil {
 		t.Fatal(err)
 	}
@@ -38,4 +28,21 @@ func TestDataSortIntoPipe(t *testing.T) {
 	if text := <-got; text != "n\n1\n2\n3\n" {
 		t.Fatalf("through the pipe: %q", text)
 	}
+}
+
+// readPipe reads the named pipe at path to its end in the background (opening it waits for a
+// writer) and sends what it read, or the error.
+func readPipe(path string) <-chan string {
+	got := make(chan string, 1)
+	go func() {
+		f, err := os.Open(path)
+		if err != nil {
+			got <- err.Error()
+			return
+		}
+		b, _ := io.ReadAll(f)
+		f.Close()
+		got <- string(b)
+	}()
+	return got
 }

@@ -3,7 +3,6 @@ package cli
 import (
 	"encoding/csv"
 	"encoding/json"
-	"io"
 	"os"
 	"reflect"
 	"strings"
@@ -73,17 +72,7 @@ func TestDataLabelsVerbs(t *testing.T) {
 	}
 	// Into a pipe (as into /dev/null, a device): written in place, the pipe still a pipe.
 	if err := syscall.Mkfifo("pipe.csv", 0o600); err == nil {
-		got := make(chan string, 1)
-		go func() {
-			f, err := os.Open("pipe.csv")
-			if err != nil {
-				got <- err.Error()
-				return
-			}
-			b, _ := io.ReadAll(f)
-			f.Close()
-			got <- string(b)
-		}()
+		got := readPipe("pipe.csv")
 		if _, err := runData(t, "labels", "export", "mail.csv", "-o", "pipe.csv"); err != nil {
 			t.Fatal(err)
 		}
