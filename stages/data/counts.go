@@ -1,7 +1,11 @@
 package data
 
 import (
+	"cmp"
+	"iter"
+	"maps"
 	"math"
+	"slices"
 	"strconv"
 
 	"github.com/axiomhq/hyperloglog"
@@ -28,7 +32,19 @@ type valueCounts struct {
 	limit    int
 	overflow bool
 	hll      *hyperloglog.Sketch
+
+	// Once approximate, the values held that had repeated by then — up to hotMax of each kind,
+	// the most frequent — go on being counted over the rest of the file, so the top values'
+	// counts are whole-file counts. The sets are small (cache-resident lookups); a column whose
+	// values had not repeated (timestamps, ids) has none and pays nothing.
+	hotStr map[string]int32 // text → its index in strCounts
+	hotInt map[int64]struct{}
+	hotF   map[float64]struct{} // floats
+	hotD   map[float64]struct{} // dates
 }
+
+// hotMax is how many repeated values of each kind keep counting past the limit.
+const hotMax = 256
 
 const maxDense = 1 << 16
 
@@ -67,6 +83,12 @@ func (vc *valueCounts) grew() {
 // column is approximate.
 func (vc *valueCounts) addString(b []byte) int32 {
 	if vc.overflow {
+		if len(vc.hotStr) > 0 {
+			if i, ok := vc.hotStr[string(b)]; ok {
+				vc.strCounts[i]++ // already in the HyperLogLog
+				return i
+			}
+		}
 		vc.hll.InsertHash(xxhash.Sum64(b))
 		return -1
 	}
@@ -114,6 +136,10 @@ func (vc *valueCounts) addInt(v int64) {
 		return
 	}
 	if vc.overflow {
+		if _, ok := vc.hotInt[v]; ok {
+			vc.ints[v]++
+			return
+		}
 		vc.hll.InsertHash(mix64(uint64(v) ^ saltInt))
 		return
 	}
@@ -163,11 +189,15 @@ func (vc *valueCounts) widenDense(v int64) bool {
 }
 
 // addFloat counts a float; addDate a date (epoch seconds).
-func (vc *valueCounts) addFloat(v float64) { vc.addNum(&vc.floats, v, saltFloat) }
-func (vc *valueCounts) addDate(v float64)  { vc.addNum(&vc.dates, v, saltDate) }
+func (vc *valueCounts) addFloat(v float64) { vc.addNum(&vc.floats, vc.hotF, v, saltFloat) }
+func (vc *valueCounts) addDate(v float64)  { vc.addNum(&vc.dates, vc.hotD, v, saltDate) }
 
-func (vc *valueCounts) addNum(m *map[float64]int64, v float64, salt uint64) {
+func (vc *valueCounts) addNum(m *map[float64]int64, hot map[float64]struct{}, v float64, salt uint64) {
 	if vc.overflow {
+		if _, ok := hot[v]; ok {
+			(*m)[v]++
+			return
+		}
 		vc.hll.InsertHash(mix64(math.Float64bits(v) ^ salt))
 		return
 	}
@@ -185,6 +215,7 @@ func (vc *valueCounts) addNum(m *map[float64]int64, v float64, salt uint64) {
 // goApproximate seeds the HyperLogLog with every value held; from now on the maps stop growing.
 func (vc *valueCounts) goApproximate() {
 	vc.overflow = true
+	vc.pickHot()
 	vc.hll = hyperloglog.New16()
 	for s := range vc.strIdx {
 		vc.hll.InsertHash(xxhash.Sum64String(s))
@@ -316,4 +347,63 @@ func (vc *valueCounts) each(hasTime bool, f func(text string, k Kind, v float64,
 	for v, c := range vc.dates {
 		f(formatTime(v, hasTime), KindDate, v, c)
 	}
+}
+
+// pickHot chooses the values that keep counting once the column is approximate: of each kind,
+// up to hotMax of those counted more than once so far, the most frequent first (ties by value, so
+// the same file always keeps the same ones).
+func (vc *valueCounts) pickHot() {
+	strs := hottest(func(yield func(string, int64) bool) {
+		for s, i := range vc.strIdx {
+			if !yield(s, vc.strCounts[i]) {
+				return
+			}
+		}
+	})
+	for _, s := range strs {
+		if vc.hotStr == nil {
+			vc.hotStr = map[string]int32{}
+		}
+		vc.hotStr[s] = vc.strIdx[s]
+	}
+	vc.hotInt = asSet(hottest(maps.All(vc.ints))) // the dense window counts on by itself
+	vc.hotF = asSet(hottest(maps.All(vc.floats)))
+	vc.hotD = asSet(hottest(maps.All(vc.dates)))
+}
+
+// hottest returns up to hotMax keys counted more than once, by count then key.
+func hottest[K cmp.Ordered](all iter.Seq2[K, int64]) []K {
+	type kc struct {
+		k K
+		c int64
+	}
+	var cand []kc
+	for k, c := range all {
+		if c > 1 {
+			cand = append(cand, kc{k, c})
+		}
+	}
+	slices.SortFunc(cand, func(a, b kc) int {
+		if a.c != b.c {
+			return cmp.Compare(b.c, a.c)
+		}
+		return cmp.Compare(a.k, b.k)
+	})
+	out := make([]K, 0, min(len(cand), hotMax))
+	for _, x := range cand[:min(len(cand), hotMax)] {
+		out = append(out, x.k)
+	}
+	return out
+}
+
+// asSet is keys as a set; nil when there are none, so a lookup in it costs next to nothing.
+func asSet[K comparable](keys []K) map[K]struct{} {
+	if len(keys) == 0 {
+		return nil
+	}
+	m := make(map[K]struct{}, len(keys))
+	for _, k := range keys {
+		m[k] = struct{}{}
+	}
+	return m
 }

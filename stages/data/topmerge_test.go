@@ -40,3 +40,31 @@ func TestTopValuesAcrossWorkers(t *testing.T) {
 		t.Fatalf("top values differ by workers:\n1: %v\n4: %v", tops[0], tops[1])
 	}
 }
+
+// TestTopCountsPastLimit: once a column has more distinct values than the limit, the values it
+// already held go on being counted, so a frequent value's count is over the whole file (it was
+// frozen at the moment the column went approximate) — for text, integers, floats and dates.
+func TestTopCountsPastLimit(t *testing.T) {
+	forceSmallChunks(t, 16<<10, 3) // many chunks, so several workers each go approximate
+	var b strings.Builder
+	b.WriteString("s,i,f,d\n")
+	for r := 0; r < 20000; r++ {
+		if r%10 == 0 { // 2,000 rows of the frequent values, spread over the file
+			b.WriteString("HOT,-7,2.5,2020-01-01\n")
+			continue
+		}
+		fmt.Fprintf(&b, "v%d,%d,%d.25,2021-%02d-%02d %02d:%02d:%02d\n", r, r*3, r, 1+r%12, 1+r%28, r%24, r%60, (r/60)%60)
+	}
+	path := writeFile(t, filepath.Join(t.TempDir(), "hot.csv"), []byte(b.String()))
+	for _, w := range []int{1, 3} {
+		p, err := ProfileFile(context.Background(), path, Options{Workers: w, DistinctLimit: 500})
+		if err != nil {
+			t.Fatal(err)
+		}
+		for _, c := range p.Columns {
+			if !c.DistinctApprox || len(c.Top) == 0 || c.Top[0].Count != 2000 {
+				t.Errorf("%d workers, %s: approx %v, top %v", w, c.Name, c.DistinctApprox, c.Top[:min(2, len(c.Top))])
+			}
+		}
+	}
+}
