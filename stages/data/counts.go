@@ -278,6 +278,9 @@ func (vc *valueCounts) merge(o *valueCounts) {
 		}
 		if vc.dense == nil || !vc.widenDense(v) {
 			if vc.overflow {
+				if _, ok := vc.ints[v]; ok { // held: its counts add up, as text, floats and dates do
+					vc.ints[v] += c
+				}
 				return
 			}
 			if vc.ints == nil {

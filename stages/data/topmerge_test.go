@@ -50,10 +50,11 @@ func TestTopCountsPastLimit(t *testing.T) {
 	b.WriteString("s,i,f,d\n")
 	for r := 0; r < 20000; r++ {
 		if r%10 == 0 { // 2,000 rows of the frequent values, spread over the file
-			b.WriteString("HOT,-7,2.5,2020-01-01\n")
+			// The integer far from the others: outside the dense window, in the map.
+			b.WriteString("HOT,-7000000,2.5,2020-01-01\n")
 			continue
 		}
-		fmt.Fprintf(&b, "v%d,%d,%d.25,2021-%02d-%02d %02d:%02d:%02d\n", r, r*3, r, 1+r%12, 1+r%28, r%24, r%60, (r/60)%60)
+		fmt.Fprintf(&b, "v%d,%d,%d.25,2021-%02d-%02d %02d:%02d:%02d\n", r, r*100003, r, 1+r%12, 1+r%28, r%24, r%60, (r/60)%60)
 	}
 	path := writeFile(t, filepath.Join(t.TempDir(), "hot.csv"), []byte(b.String()))
 	for _, w := range []int{1, 3} {
