@@ -7,7 +7,6 @@ import (
 	"fmt"
 	"io"
 	"os"
-	"path/filepath"
 	"runtime"
 	"slices"
 	"strconv"
@@ -139,44 +138,22 @@ func BuildFile(ctx context.Context, in, out string, pl *Plan, o Options) (*Resul
 	if o.Format == "" {
 		o.Format = FormatFor(out)
 	}
-	if ost, err := os.Stat(out); err == nil && !ost.Mode().IsRegular() {
-		// A device or a pipe (/dev/null, /dev/stdout, a fifo) is written in place: renaming a
-		// temporary file over it would replace the device with a file.
-		f, err := os.OpenFile(out, os.O_WRONLY, 0)
-		if err != nil {
-			return nil, fmt.Errorf("features: %w", err)
-		}
-		res, err := Transform(ctx, in, pl, f, o)
-		if cerr := f.Close(); err == nil && cerr != nil {
-			err = fmt.Errorf("features: write %s: %w", out, cerr)
-		}
-		return res, err
-	}
-	tmp, err := os.CreateTemp(filepath.Dir(out), "."+filepath.Base(out)+".tmp-*")
+	// A temporary file renamed into place when complete; a device or pipe is written in place.
+	w, err := data.CreateOutput(out)
 	if err != nil {
 		return nil, fmt.Errorf("features: %w", err)
 	}
-	done := false
-	defer func() {
-		if !done {
-			tmp.Close()
-			os.Remove(tmp.Name())
-		}
-	}()
-	res, err := Transform(ctx, in, pl, tmp, o)
+	defer w.Abort()
+	res, err := Transform(ctx, in, pl, w, o)
 	if err != nil {
 		return nil, err
 	}
 	if st, err := os.Stat(in); err != nil || st.Size() != ist.Size() || !st.ModTime().Equal(ist.ModTime()) {
 		return nil, fmt.Errorf("%s: the file changed while it was being transformed; run the build again when it is complete", in)
 	}
-	if err := tmp.Close(); err != nil {
-		return nil, fmt.Errorf("features: write %s: %w", out, err)
-	}
-	if err := os.Rename(tmp.Name(), out); err != nil {
+	if err := w.Commit(); err != nil {
 		return nil, fmt.Errorf("features: %w", err)
 	}
-	done = true
 	return res, nil
 }
 

@@ -254,18 +254,26 @@ on standard error. When no row could be evaluated the command fails (exit 2) wit
 		Args: cobra.ExactArgs(2),
 		RunE: func(cmd *cobra.Command, args []string) error {
 			o := data.FilterOptions{Expr: args[1]}
-			var f *os.File
+			var out *data.Output
 			if !countOnly {
 				o.Out = cmd.OutOrStdout()
 				if outPath != "" {
+					// A temporary file renamed into place when the filter succeeded (a device or
+					// pipe in place): a failure never removes or truncates what OUT was, even
+					// when it names the input or /dev/null.
 					var err error
-					if f, err = os.Create(outPath); err != nil {
+					if out, err = data.CreateOutput(outPath); err != nil {
 						return &exitError{code: 2, err: err}
 					}
-					o.Out = f
+					defer out.Abort()
+					o.Out = out
 				}
 			}
-			prog := newProgress(cmd.ErrOrStderr(), "filtering "+args[0])
+			var prog *progressLine
+			if o.Out != cmd.OutOrStdout() || !isTTY(cmd.OutOrStdout()) {
+				// Not when the rows stream to the same terminal: the redrawn line would cut them.
+				prog = newProgress(cmd.ErrOrStderr(), "filtering "+args[0])
+			}
 			o.Progress = prog.bytes
 			r, err := data.FilterFile(cmd.Context(), args[0], o)
 			prog.clear()
@@ -273,13 +281,8 @@ on standard error. When no row could be evaluated the command fails (exit 2) wit
 			// misspelt), not the data, so the command fails with the first error rather than
 			// passing for a filter that matched nothing.
 			allFailed := err == nil && r.Rows > 0 && r.Errors == r.Rows
-			if f != nil {
-				if cerr := f.Close(); err == nil && cerr != nil {
-					err = cerr
-				}
-				if err != nil || allFailed {
-					os.Remove(outPath)
-				}
+			if out != nil && err == nil && !allFailed {
+				err = out.Commit()
 			}
 			if err != nil {
 				return &exitError{code: 2, err: err}

@@ -4,7 +4,6 @@ import (
 	"bufio"
 	"encoding/json"
 	"fmt"
-	"os"
 	"path/filepath"
 	"strings"
 
@@ -59,7 +58,10 @@ error (--json: as JSON).
 			if o.Memory < 1<<20 {
 				return &exitError{code: 2, err: fmt.Errorf("--mem %s: give at least 1MiB", mem)}
 			}
-			prog := newProgress(cmd.ErrOrStderr(), "sorting "+args[0])
+			var prog *progressLine
+			if outPath != "" || !isTTY(cmd.OutOrStdout()) { // not over rows streaming to the terminal
+				prog = newProgress(cmd.ErrOrStderr(), "sorting "+args[0])
+			}
 			o.Progress = prog.report
 			res, err := sortTo(cmd, args[0], outPath, o)
 			prog.clear()
@@ -83,8 +85,8 @@ error (--json: as JSON).
 	return cmd
 }
 
-// sortTo runs the sort into outPath (through a temporary file in the same directory, renamed into
-// place only when the sort succeeded) or into the command's standard output.
+// sortTo runs the sort into outPath (data.Output: a temporary file renamed into place only when
+// the sort succeeded; a device or pipe in place) or into the command's standard output.
 func sortTo(cmd *cobra.Command, path, outPath string, o data.SortOptions) (*data.SortResult, error) {
 	if outPath == "" {
 		w := bufio.NewWriterSize(cmd.OutOrStdout(), 1<<20)
@@ -95,42 +97,18 @@ func sortTo(cmd *cobra.Command, path, outPath string, o data.SortOptions) (*data
 		}
 		return res, err
 	}
-	if st, err := os.Stat(outPath); err == nil && !st.Mode().IsRegular() {
-		// A device or a pipe (-o /dev/null, a fifo) is written in place: renaming a temporary
-		// file over it would replace the device with a file.
-		f, err := os.OpenFile(outPath, os.O_WRONLY, 0)
-		if err != nil {
-			return nil, fmt.Errorf("sort output: %w", err)
-		}
-		w := bufio.NewWriterSize(f, 1<<20)
-		o.Out = w
-		res, err := data.SortFile(cmd.Context(), path, o)
-		if ferr := w.Flush(); err == nil && ferr != nil {
-			err = fmt.Errorf("sort output %s: %w", outPath, ferr)
-		}
-		if cerr := f.Close(); err == nil && cerr != nil {
-			err = fmt.Errorf("sort output %s: %w", outPath, cerr)
-		}
-		return res, err
-	}
-	dir := filepath.Dir(outPath)
-	tmp, err := os.CreateTemp(dir, "."+filepath.Base(outPath)+".sorting-*")
+	out, err := data.CreateOutput(outPath)
 	if err != nil {
-		return nil, fmt.Errorf("sort output: %w", err)
+		return nil, fmt.Errorf("sort: %w", err)
 	}
-	o.Out, o.TempDir = tmp, dir
+	defer out.Abort()
+	o.Out, o.TempDir = out, filepath.Dir(outPath)
 	res, err := data.SortFile(cmd.Context(), path, o)
-	if cerr := tmp.Close(); err == nil && cerr != nil {
-		err = fmt.Errorf("sort output %s: %w", outPath, cerr)
-	}
-	if err == nil {
-		if err = os.Rename(tmp.Name(), outPath); err != nil {
-			err = fmt.Errorf("sort output: %w", err)
-		}
-	}
 	if err != nil {
-		os.Remove(tmp.Name())
 		return nil, err
+	}
+	if err := out.Commit(); err != nil {
+		return nil, fmt.Errorf("sort: %w", err)
 	}
 	return res, nil
 }

@@ -4,7 +4,6 @@ import (
 	"encoding/json"
 	"fmt"
 	"io"
-	"os"
 	"path/filepath"
 	"strconv"
 	"strings"
@@ -252,34 +251,16 @@ Parquet), or the one OUT's name asks for (.csv, .tsv). OUT is written whole, the
 				}
 				return nil
 			}
-			if st, err := os.Stat(outPath); err == nil && !st.Mode().IsRegular() {
-				// A device or a pipe is written in place (a rename would replace /dev/null with a file).
-				f, err := os.OpenFile(outPath, os.O_WRONLY, 0)
-				if err != nil {
-					return &exitError{code: 2, err: err}
-				}
-				_, err = ls.lb.Export(cmd.Context(), ls.ix, f, o)
-				if cerr := f.Close(); err == nil {
-					err = cerr
-				}
-				if err != nil {
-					return &exitError{code: 2, err: err}
-				}
-				return nil
-			}
-			tmp, err := os.CreateTemp(filepath.Dir(outPath), "."+filepath.Base(outPath)+".*")
+			out, err := data.CreateOutput(outPath) // temp + rename; a device or pipe in place
 			if err != nil {
 				return &exitError{code: 2, err: err}
 			}
-			res, err := ls.lb.Export(cmd.Context(), ls.ix, tmp, o)
-			if cerr := tmp.Close(); err == nil {
-				err = cerr
-			}
+			defer out.Abort()
+			res, err := ls.lb.Export(cmd.Context(), ls.ix, out, o)
 			if err == nil {
-				err = os.Rename(tmp.Name(), outPath)
+				err = out.Commit()
 			}
 			if err != nil {
-				os.Remove(tmp.Name())
 				return &exitError{code: 2, err: err}
 			}
 			fmt.Fprintf(cmd.ErrOrStderr(), "%d rows, %d labelled, written to %s\n", res.Rows, res.Labelled, outPath)
