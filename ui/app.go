@@ -190,7 +190,7 @@ func (m *Model) onKey(msg tea.KeyPressMsg) tea.Cmd {
 			m.showHelp = false
 		case msg.String() == "ctrl+c":
 			m.showHelp = false
-			return m.quit(msg)
+			return m.quit()
 		}
 		return nil
 	}
@@ -202,7 +202,7 @@ func (m *Model) onKey(msg tea.KeyPressMsg) tea.Cmd {
 	}
 	if page.Capturing() {
 		if msg.String() == "ctrl+c" {
-			return m.quit(msg)
+			return m.quit()
 		}
 		var cmd tea.Cmd
 		m.pages[m.active], cmd = page.Update(msg)
@@ -210,7 +210,7 @@ func (m *Model) onKey(msg tea.KeyPressMsg) tea.Cmd {
 	}
 	switch {
 	case key.Matches(msg, m.keys.Quit):
-		return m.quit(msg)
+		return m.quit()
 	case key.Matches(msg, m.keys.Help):
 		m.showHelp = true
 		return nil
@@ -236,11 +236,13 @@ func (m *Model) onKey(msg tea.KeyPressMsg) tea.Cmd {
 
 // quit ends the program, unless a page holds unsaved work (common.Guarded), wherever it is: then
 // that page is shown and handed the quit key, so it asks first (and quits on a second press).
-func (m *Model) quit(msg tea.KeyPressMsg) tea.Cmd {
+func (m *Model) quit() tea.Cmd {
 	for i, p := range m.pages {
 		if g, ok := p.(common.Guarded); ok && g.Unsaved() {
+			// Handed as ctrl+c, which a page asks about even with a prompt open (where q would
+			// be typed into it).
 			var cmd tea.Cmd
-			m.pages[i], cmd = p.Update(msg)
+			m.pages[i], cmd = p.Update(tea.KeyPressMsg{Code: 'c', Mod: tea.ModCtrl})
 			return tea.Batch(m.switchTo(i), cmd)
 		}
 	}

@@ -225,8 +225,8 @@ func TestStaleViewFilesRemoved(t *testing.T) {
 	if err := dead.Run(); err != nil {
 		t.Fatal(err)
 	}
-	stale := filepath.Join(views, fmt.Sprintf("view-%d-123-d.csv", dead.Process.Pid))
-	live := filepath.Join(views, fmt.Sprintf("view-%d-456-d.csv", os.Getppid()))
+	stale := filepath.Join(views, fmt.Sprintf("view-p%d-123-d.csv", dead.Process.Pid))
+	live := filepath.Join(views, fmt.Sprintf("view-p%d-456-d.csv", os.Getppid()))
 	other := filepath.Join(views, "notes.txt")
 	for _, f := range []string{stale, live, other} {
 		os.WriteFile(f, []byte("a\n1\n"), 0o644)

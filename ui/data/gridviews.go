@@ -152,7 +152,7 @@ func (p *Page) startView(kind, arg string) tea.Cmd {
 	run := func() tea.Msg {
 		defer cancel()
 		// The pid in the name tells a later session which view files are left from a dead one.
-		f, err := os.CreateTemp(dir, fmt.Sprintf("view-%d-*-%s", os.Getpid(), name))
+		f, err := os.CreateTemp(dir, fmt.Sprintf("view-p%d-*-%s", os.Getpid(), name))
 		if err != nil {
 			return viewMsg{src: src, seq: seq, err: err}
 		}
@@ -337,13 +337,13 @@ func (p *Page) viewStatus() (string, bool) {
 // while browsing a view, or killed): their names carry the pid that made them. Files of a live
 // process, and names not made by this scheme, are left alone.
 func removeStaleViews(dir string) {
-	paths, _ := filepath.Glob(filepath.Join(dir, "view-*-*"))
+	paths, _ := filepath.Glob(filepath.Join(dir, "view-p*-*"))
 	for _, path := range paths {
-		rest := strings.TrimPrefix(filepath.Base(path), "view-")
+		rest := strings.TrimPrefix(filepath.Base(path), "view-p")
 		pidText, _, _ := strings.Cut(rest, "-")
 		pid, err := strconv.Atoi(pidText)
-		if err != nil || pid <= 0 || pid == os.Getpid() {
-			continue
+		if err != nil || pid <= 0 || pid > 1<<22 || pid == os.Getpid() {
+			continue // not a pid (Linux's are at most 2^22): not ours to judge
 		}
 		if err := syscall.Kill(pid, 0); errors.Is(err, syscall.ESRCH) {
 			os.Remove(path)
