@@ -566,22 +566,15 @@ func (s *specState) write() error {
 	if err := os.MkdirAll(dir, 0o755); err != nil { // a declared spec's folder may not exist yet
 		return fmt.Errorf("write spec: %w", err)
 	}
-	f, err := os.CreateTemp(dir, "."+filepath.Base(s.path)+".*")
+	out, err := engine.CreateOutput(s.path) // whole or not at all; its mode and a symlink kept
 	if err != nil {
 		return fmt.Errorf("write spec: %w", err)
 	}
-	_, err = f.Write(text)
-	if cerr := f.Close(); err == nil {
-		err = cerr
+	defer out.Abort()
+	if _, err := out.Write(text); err != nil {
+		return fmt.Errorf("write spec: %w", err)
 	}
-	if err == nil {
-		err = os.Chmod(f.Name(), 0o644)
-	}
-	if err == nil {
-		err = os.Rename(f.Name(), s.path)
-	}
-	if err != nil {
-		os.Remove(f.Name())
+	if err := out.Commit(); err != nil {
 		return fmt.Errorf("write spec: %w", err)
 	}
 	s.dirty, s.loaded = false, true
