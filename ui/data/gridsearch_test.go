@@ -113,7 +113,7 @@ func TestGridFilterAndSortViews(t *testing.T) {
 	typeText(t, page, "id:desc")
 	press(t, page, "enter")
 	v = screen(t, page)
-	if !strings.Contains(v, "→ sort id:desc") {
+	if !strings.Contains(v, "→ sort id:desc") || !strings.Contains(v, "esc: back a view") {
 		t.Fatalf("sort view not shown:\n%s", v)
 	}
 	for i := 1; i <= 5; i++ {

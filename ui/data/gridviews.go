@@ -328,7 +328,11 @@ func (p *Page) viewStatus() (string, bool) {
 		}
 		return s, false
 	case v.file != "":
-		return st.Info.Render(strings.Join(v.steps, " → ")) + st.Muted.Render(" · esc: whole file"), false
+		back := " · esc: whole file"
+		if len(v.stack) > 0 {
+			back = " · esc: back a view"
+		}
+		return st.Info.Render(strings.Join(v.steps, " → ")) + st.Muted.Render(back), false
 	}
 	return "", false
 }
