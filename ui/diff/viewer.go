@@ -67,6 +67,10 @@ type viewer struct {
 
 	search  widget.LineInput // the / prompt; its text is the query (also once accepted)
 	matches []int
+	// cur is the index in matches of the match n/N last went to, and curScroll the scroll it
+	// left; while the view has not moved since, n/N step from it (a match on the last screen
+	// cannot be scrolled to the top, so the top of the view does not say which it was).
+	cur, curScroll int
 	status  string // a one-line message: "no match", "3/12"
 
 	hl *highlighter // syntax tokens of the lines drawn so far
@@ -244,7 +248,7 @@ func (v *viewer) handle(msg tea.KeyPressMsg) bool {
 
 // findMatches lists the rows whose text contains the query (case-insensitive).
 func (v *viewer) findMatches() {
-	v.matches = nil
+	v.matches, v.cur = nil, -1
 	if v.search.Text == "" {
 		return
 	}
@@ -265,15 +269,26 @@ func (v *viewer) gotoMatch(forward bool) {
 		v.status = fmt.Sprintf("no match for %q", v.search.Text)
 		return
 	}
-	r, ok := v.next(v.matches, forward)
-	if !ok {
-		r = v.matches[0]
+	var i int
+	if n := len(v.matches); v.cur >= 0 && v.cur < n && v.scroll == v.curScroll {
+		i = (v.cur + 1) % n
 		if !forward {
-			r = v.matches[len(v.matches)-1]
+			i = (v.cur + n - 1) % n
+		}
+	} else {
+		r, ok := v.next(v.matches, forward)
+		switch {
+		case ok:
+			i = sort.SearchInts(v.matches, r)
+		case forward:
+			i = 0
+		default:
+			i = n - 1
 		}
 	}
-	v.jump(r)
-	v.status = fmt.Sprintf("%q: match %d of %d", v.search.Text, sort.SearchInts(v.matches, r)+1, len(v.matches))
+	v.jump(v.matches[i])
+	v.cur, v.curScroll = i, v.scroll
+	v.status = fmt.Sprintf("%q: match %d of %d", v.search.Text, i+1, len(v.matches))
 }
 
 // searchText is what search looks in.
