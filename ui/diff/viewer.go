@@ -71,7 +71,7 @@ type viewer struct {
 	// left; while the view has not moved since, n/N step from it (a match on the last screen
 	// cannot be scrolled to the top, so the top of the view does not say which it was).
 	cur, curScroll int
-	status  string // a one-line message: "no match", "3/12"
+	status         string // a one-line message: "no match", "3/12"
 
 	hl *highlighter // syntax tokens of the lines drawn so far
 
