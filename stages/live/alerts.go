@@ -80,12 +80,13 @@ func (c *Checker) Check(ctx context.Context, now time.Time) ([]store.Alert, erro
 			return nil, fmt.Errorf("alerts: %w", err)
 		}
 	}
-	return c.check(ctx, live, bad, now)
+	return c.check(ctx, live, bad, nil, now)
 }
 
 // CheckRun is Check for one run only (the supervisor checks its own run, so alerts are kept with
 // the run while no viewer is open): every rule while it is running or queued, the ended-badly
-// rule once it failed or was lost, nothing once it finished or was killed.
+// rule once it failed or was lost, and the last loss of any ended run — a run that logged a NaN
+// loss and exited 0 before the first periodic check still gets its alert from the last one.
 func (c *Checker) CheckRun(ctx context.Context, runID int64, now time.Time) ([]store.Alert, error) {
 	r, err := c.s.GetRun(ctx, runID)
 	if err != nil {
@@ -93,20 +94,23 @@ func (c *Checker) CheckRun(ctx context.Context, runID int64, now time.Time) ([]s
 	}
 	switch r.Status {
 	case store.StatusRunning, store.StatusQueued:
-		return c.check(ctx, []*store.Run{r}, nil, now)
+		return c.check(ctx, []*store.Run{r}, nil, nil, now)
 	case store.StatusFailed, store.StatusLost:
 		if c.rules.EndedBadly {
-			return c.check(ctx, nil, []*store.Run{r}, now)
+			return c.check(ctx, nil, []*store.Run{r}, nil, now)
 		}
 	}
-	return nil, nil
+	return c.check(ctx, nil, nil, []*store.Run{r}, now)
 }
 
-// check evaluates the rules for live runs and for runs that ended badly.
-func (c *Checker) check(ctx context.Context, live, bad []*store.Run, now time.Time) ([]store.Alert, error) {
-	ids := make([]int64, 0, len(live)+len(bad))
-	for _, r := range append(live[:len(live):len(live)], bad...) {
-		ids = append(ids, r.ID)
+// check evaluates the rules for live runs, for runs that ended badly, and the loss rule alone for
+// other ended runs (done).
+func (c *Checker) check(ctx context.Context, live, bad, done []*store.Run, now time.Time) ([]store.Alert, error) {
+	ids := make([]int64, 0, len(live)+len(bad)+len(done))
+	for _, rs := range [][]*store.Run{live, bad, done} {
+		for _, r := range rs {
+			ids = append(ids, r.ID)
+		}
 	}
 	if len(ids) == 0 {
 		return nil, nil
@@ -171,6 +175,11 @@ func (c *Checker) check(ctx context.Context, live, bad []*store.Run, now time.Ti
 		}
 		fs := []finding{c.nonFinite(sums[r.ID]), {rule: RuleEnded, severity: "error", message: msg, holds: true}}
 		if err := apply(r.ID, fs); err != nil {
+			return raised, err
+		}
+	}
+	for _, r := range done {
+		if err := apply(r.ID, []finding{c.nonFinite(sums[r.ID])}); err != nil {
 			return raised, err
 		}
 	}

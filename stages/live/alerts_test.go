@@ -244,6 +244,19 @@ func TestCheckRunOnlyThatRun(t *testing.T) {
 	if got, err := c.CheckRun(context.Background(), fin.ID, now); err != nil || len(got) != 0 {
 		t.Fatalf("a finished run: %+v %v", got, err)
 	}
+	// A run that logged a NaN loss and exited 0 before any periodic check: the last check
+	// (after the end) raises the loss alert, and it stays with the run.
+	nan := alive(t, s, "nan", now)
+	at(t, s, nan.ID, "loss", now, math.NaN())
+	if _, err := s.EndRunIfUnfinished(context.Background(), nan.ID, store.RunEnd{Status: store.StatusFinished, ExitCode: new(int)}); err != nil {
+		t.Fatal(err)
+	}
+	if got, err := c.CheckRun(context.Background(), nan.ID, now); err != nil || len(got) != 1 || got[0].Rule != RuleNonFinite {
+		t.Fatalf("a finished run with a NaN loss: %+v %v", got, err)
+	}
+	if _, err := c.Check(context.Background(), now); err != nil || len(active(t, s, nan.ID)) != 1 {
+		t.Fatalf("the global check cleared the finished run's alert: %v %v", active(t, s, nan.ID), err)
+	}
 	if c.Every() != CheckEvery || NewChecker(s, Rules{CheckEvery: time.Second}).Every() != time.Second {
 		t.Fatal("check period not the configured one")
 	}
