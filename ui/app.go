@@ -124,7 +124,7 @@ func (m *Model) tick() tea.Cmd {
 func (m *Model) Init() tea.Cmd {
 	cmds := []tea.Cmd{m.tick(), loadCounts(m.ctx.Store)}
 	if m.ctx.Project.InGit {
-		cmds = append(cmds, loadHead(m.ctx.Project.Root), loadDirty(m.ctx.Project.Root))
+		cmds = append(cmds, loadHead(m.ctx.Project.Root), m.status.askDirty(m.ctx.Project.Root, time.Now(), true))
 	}
 	if !m.themeFixed {
 		cmds = append(cmds, tea.RequestBackgroundColor)
@@ -152,10 +152,15 @@ func (m *Model) Update(msg tea.Msg) (tea.Model, tea.Cmd) {
 		}
 		return m, nil
 	case headMsg:
+		moved := msg.err == nil && m.status.head.Commit != "" && msg.head.Commit != m.status.head.Commit
 		m.status.head, m.status.headErr = msg.head, msg.err
+		if m.ctx.Project.InGit {
+			// A commit usually cleans the tree; otherwise an edit shows within dirtyEvery.
+			return m, m.status.askDirty(m.ctx.Project.Root, time.Now(), moved)
+		}
 		return m, nil
 	case dirtyMsg:
-		m.status.dirty = msg.dirty
+		m.status.dirty, m.status.dirtyBusy = msg.dirty, false
 		return m, nil
 	case countsMsg:
 		return m, m.status.setCounts(msg, bellOn(m.ctx))

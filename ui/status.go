@@ -20,7 +20,11 @@ type statusInfo struct {
 	head    versions.Head
 	headErr error
 	dirty   *bool // nil until known (computed in the background, with a timeout)
-	counts  map[string]int
+	// dirtyAt is when the worktree status was last asked for, dirtyBusy whether it is being
+	// computed: it is asked again when HEAD moves and at most every dirtyEvery otherwise.
+	dirtyAt   time.Time
+	dirtyBusy bool
+	counts    map[string]int
 	// alerts are the active alerts of every run, newest first (the Live tab shows them in full).
 	alerts []store.Alert
 	// newestAlert is the highest alert id seen; a higher one is a new alert (the bell's cue).
@@ -42,6 +46,19 @@ type countsMsg struct {
 
 // dirtyTimeout bounds the worktree status: the status line never waits on a huge tree.
 const dirtyTimeout = 3 * time.Second
+
+// dirtyEvery is the least time between two worktree statuses while HEAD stays put (an edit makes
+// the tree dirty without moving HEAD; a status walks the whole tree, so not every tick).
+const dirtyEvery = 15 * time.Second
+
+// askDirty starts a worktree status unless one is running, or (unless forced) one ran lately.
+func (s *statusInfo) askDirty(root string, now time.Time, force bool) tea.Cmd {
+	if s.dirtyBusy || !force && now.Sub(s.dirtyAt) < dirtyEvery {
+		return nil
+	}
+	s.dirtyBusy, s.dirtyAt = true, now
+	return loadDirty(root)
+}
 
 func loadHead(root string) tea.Cmd {
 	return func() tea.Msg {

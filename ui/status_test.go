@@ -2,6 +2,9 @@ package ui
 
 import (
 	"context"
+	"os"
+	"os/exec"
+	"path/filepath"
 	"strings"
 	"testing"
 	"time"
@@ -94,5 +97,49 @@ func TestStatusLineAlertsAndBell(t *testing.T) {
 		if got := statusText(m); !strings.Contains(got, "⚠ run failed with exit code 2 in #3") {
 			t.Fatalf("after clearing: %q", got)
 		}
+	}
+}
+
+// TestStatusDirtyFollowsTheTree: the dirty mark is asked again when HEAD moves (a commit made
+// while the TUI is open cleans it at once) and at most every dirtyEvery otherwise (an edit shows
+// up); it was read only when the TUI opened, so a commit left a stale *.
+func TestStatusDirtyFollowsTheTree(t *testing.T) {
+	if _, err := exec.LookPath("git"); err != nil {
+		t.Skip("needs the git command to commit")
+	}
+	p, s, _ := fixture(t)
+	m := New(Options{Store: s, Project: p, Theme: "mono", Now: func() time.Time { return fixedNow }, Refresh: -1})
+	m.Update(tea.WindowSizeMsg{Width: 120, Height: 40})
+	settle(t, m, m.Init())
+	mark := func() string {
+		t.Helper()
+		f := strings.Fields(statusText(m))
+		for _, w := range f {
+			if strings.HasPrefix(w, "main@") {
+				return w
+			}
+		}
+		t.Fatalf("no branch in %q", statusText(m))
+		return ""
+	}
+	if w := mark(); strings.HasSuffix(w, "*") {
+		t.Fatalf("clean fixture shows %s", w)
+	}
+	os.WriteFile(filepath.Join(p.Root, "params.yaml"), []byte("lr: 0.5\n"), 0o644)
+	m.status.dirtyAt = time.Now().Add(-2 * dirtyEvery) // as if the last status were long ago
+	settle(t, m, loadHead(p.Root))
+	if w := mark(); !strings.HasSuffix(w, "*") {
+		t.Fatalf("an edit not shown: %s", w)
+	}
+	git := func(args ...string) {
+		cmd := exec.Command("git", append([]string{"-C", p.Root, "-c", "user.name=T", "-c", "user.email=t@example.com"}, args...)...)
+		if out, err := cmd.CombinedOutput(); err != nil {
+			t.Fatalf("git %v: %v\n%s", args, err, out)
+		}
+	}
+	git("commit", "-qam", "edit")
+	settle(t, m, loadHead(p.Root)) // HEAD moved: asked at once, whatever the time
+	if w := mark(); strings.HasSuffix(w, "*") {
+		t.Fatalf("after the commit the status still says %s", w)
 	}
 }
