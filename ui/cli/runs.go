@@ -62,6 +62,8 @@ type metricJSON struct {
 	Max   *float64 `json:"max"`
 	Step  int64    `json:"step"`
 	Count int64    `json:"count"`
+	// The values as stored, for text and CSV, which can say NaN and ±Inf (JSON cannot: null).
+	last, min, max float64
 }
 
 func finite(v float64) *float64 {
@@ -113,7 +115,7 @@ func describeRuns(cmd *cobra.Command, s *store.Store, rs []*store.Run) ([]runJSO
 		}
 		for _, sm := range sums[r.ID] {
 			j.Metrics[sm.Key] = metricJSON{Last: finite(sm.Last), Min: finite(sm.Min), Max: finite(sm.Max),
-				Step: sm.LastStep, Count: sm.Count}
+				Step: sm.LastStep, Count: sm.Count, last: sm.Last, min: sm.Min, max: sm.Max}
 		}
 		out[i] = j
 	}
@@ -202,12 +204,8 @@ tags.KEY (runs without the value last).`,
 	return cmd
 }
 
-func fmtNum(v *float64) string {
-	if v == nil {
-		return ""
-	}
-	return strconv.FormatFloat(*v, 'g', 6, 64)
-}
+// fmtNum writes a stored value for text and CSV: six significant digits, NaN, +Inf, -Inf.
+func fmtNum(v float64) string { return strconv.FormatFloat(v, 'g', 6, 64) }
 
 func writeRunsTable(w io.Writer, js []runJSON) error {
 	tw := tabwriter.NewWriter(w, 2, 4, 2, ' ', 0)
@@ -222,7 +220,7 @@ func writeRunsTable(w io.Writer, js []runJSON) error {
 		sort.Strings(keys)
 		var ms []string
 		for _, k := range keys {
-			ms = append(ms, k+"="+fmtNum(j.Metrics[k].Last))
+			ms = append(ms, k+"="+fmtNum(j.Metrics[k].last))
 		}
 		commit := j.Commit
 		if len(commit) > 7 {
@@ -274,7 +272,7 @@ func writeRunsCSV(w io.Writer, js []runJSON) error {
 				row = append(row, "")
 				continue
 			}
-			row = append(row, fmtNum(m.Last))
+			row = append(row, fmtNum(m.last))
 		}
 		cw.Write(row)
 	}
@@ -358,7 +356,7 @@ func newRunsShowCmd(g *globals) *cobra.Command {
 			for _, k := range sortedKeys(mks) {
 				m := j.Metrics[k]
 				fmt.Fprintf(tw, "metric %s\tlast %s  min %s  max %s  step %d  (%d points)\n", k,
-					fmtNum(m.Last), fmtNum(m.Min), fmtNum(m.Max), m.Step, m.Count)
+					fmtNum(m.last), fmtNum(m.min), fmtNum(m.max), m.Step, m.Count)
 			}
 			if j.Note != "" {
 				fmt.Fprintf(tw, "note\t%s\n", strings.ReplaceAll(j.Note, "\n", "\n\t"))

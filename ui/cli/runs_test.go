@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"context"
 	"encoding/json"
+	"math"
 	"os"
 	"path/filepath"
 	"strings"
@@ -171,5 +172,31 @@ func TestRunsRmRestorePurge(t *testing.T) {
 	}
 	if out, err := mlwbCmd(t, "runs", "rm", "live"); err == nil || !strings.Contains(err.Error(), "stop it first") {
 		t.Fatalf("rm of a running run: %v %s", err, out)
+	}
+}
+
+// TestRunsShowNaN: a metric whose last value is NaN says so in text and CSV (JSON, which has no
+// NaN, says null); it printed a blank.
+func TestRunsShowNaN(t *testing.T) {
+	_, s := runsProject(t)
+	ctx := context.Background()
+	r := &store.Run{Name: "nanrun", Status: store.StatusFinished}
+	if err := s.CreateRun(ctx, r, nil, nil); err != nil {
+		t.Fatal(err)
+	}
+	if err := s.WriteMetrics(ctx, []store.Point{{RunID: r.ID, Key: "loss", Step: 0, Value: 1}, {RunID: r.ID, Key: "loss", Step: 1, Value: math.NaN()}}); err != nil {
+		t.Fatal(err)
+	}
+	out, err := mlwbCmd(t, "runs", "show", "nanrun")
+	if err != nil || !strings.Contains(out, "last NaN") {
+		t.Fatalf("runs show: %v\n%s", err, out)
+	}
+	out, err = mlwbCmd(t, "runs", "ls", "--csv")
+	if err != nil || !strings.Contains(out, "NaN") {
+		t.Fatalf("runs ls --csv: %v\n%s", err, out)
+	}
+	out, err = mlwbCmd(t, "runs", "show", "nanrun", "--json")
+	if err != nil || !strings.Contains(out, `"last": null`) {
+		t.Fatalf("runs show --json: %v\n%s", err, out)
 	}
 }
