@@ -256,7 +256,7 @@ func (s *Store) findRun(ctx context.Context, ref string, deleted bool) (*Run, er
 		return s.GetRun(ctx, id)
 	}
 	rows, err := s.db.QueryContext(ctx, `SELECT id FROM runs WHERE (deleted_at IS NOT NULL) = ?3 AND
-		(uuid = ?1 OR (length(?1) >= 4 AND uuid LIKE ?1 || '%') OR name = ?2) LIMIT 2`, strings.ToLower(ref), ref, deleted)
+		(uuid = ?1 OR (length(?1) >= 4 AND uuid LIKE ?1 || '%') OR name = ?2) ORDER BY id LIMIT 2`, strings.ToLower(ref), ref, deleted)
 	if err != nil {
 		return nil, fmt.Errorf("find run %q: %w", ref, err)
 	}
@@ -275,7 +275,7 @@ func (s *Store) findRun(ctx context.Context, ref string, deleted bool) (*Run, er
 	case 1:
 		return s.GetRun(ctx, ids[0])
 	}
-	return nil, fmt.Errorf("run %q is ambiguous: give more of its id", ref)
+	return nil, fmt.Errorf("run %q is ambiguous (runs %d and %d, maybe more): give its number or more of its uuid", ref, ids[0], ids[1])
 }
 
 // RunQuery selects a page of runs.

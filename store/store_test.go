@@ -5,6 +5,7 @@ import (
 	"context"
 	"database/sql"
 	"errors"
+	"fmt"
 	"math"
 	"os"
 	"path/filepath"
@@ -193,6 +194,13 @@ func TestRunLifecycle(t *testing.T) {
 	}
 	if _, err := s.FindRun(ctx, "nope"); !errors.Is(err, ErrNotFound) {
 		t.Fatalf("FindRun(nope) = %v", err)
+	}
+	twin := &Run{Name: "baseline"} // a rerun keeps the name: the name no longer says which
+	if err := s.CreateRun(ctx, twin, nil, nil); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := s.FindRun(ctx, "baseline"); err == nil || !strings.Contains(err.Error(), fmt.Sprintf("runs %d and %d", r.ID, twin.ID)) {
+		t.Fatalf("FindRun of a shared name: %v", err)
 	}
 	if err := s.EndRun(ctx, 999, RunEnd{Status: StatusKilled}); !errors.Is(err, ErrNotFound) {
 		t.Fatalf("EndRun(999) = %v, want ErrNotFound", err)

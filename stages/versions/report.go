@@ -176,7 +176,11 @@ func writeFiles(w io.Writer, md bool, files []FileChange, note string) {
 		deleted += f.Deleted
 	}
 	t.write(w)
-	fmt.Fprintf(w, "%d files changed, +%d −%d\n\n", len(files), added, deleted)
+	noun := "files"
+	if len(files) == 1 {
+		noun = "file"
+	}
+	fmt.Fprintf(w, "%d %s changed, +%d −%d\n\n", len(files), noun, added, deleted)
 }
 
 // Write prints the comparison: a params table (differing ones unless asked for all) and a

@@ -160,7 +160,7 @@ func (l *logView) key(msg tea.KeyPressMsg, h int) bool {
 	case "esc":
 		return true
 	case "/":
-		l.search = widget.LineInput{Active: true, Text: l.query}
+		l.search = widget.LineInput{Active: true} // a new search; n/N repeat the last one
 	case "n":
 		l.jump(1)
 	case "N":
