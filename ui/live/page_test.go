@@ -251,8 +251,8 @@ func TestCursorReadsStoredValues(t *testing.T) {
 			checked++
 		}
 		v := screen(t, pg)
-		if !strings.Contains(v, "cursor step "+widget.Num(x)) {
-			t.Fatalf("header lacks the cursor's x %v:\n%s", x, v)
+		if !strings.Contains(v, "cursor step "+widget.Num(x)) || x != math.Round(x) {
+			t.Fatalf("header lacks the cursor's x %v (steps are whole):\n%s", x, v)
 		}
 		press(t, pg, []string{"left", "["}[i%2])
 	}

@@ -238,7 +238,11 @@ func (p *Page) cursorX() (float64, bool) {
 	if !p.cursorOn || !ok {
 		return 0, false
 	}
-	return x0*(1-p.cursor) + x1*p.cursor, true
+	x := x0*(1-p.cursor) + x1*p.cursor
+	if p.mode == xStep && x1-x0 >= 1 {
+		x = math.Round(x) // steps are whole: the header says step 40, not 40.4
+	}
+	return x, true
 }
 
 // pointBuf is run slot i's reusable downsampling buffer.
