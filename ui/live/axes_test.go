@@ -33,6 +33,13 @@ func TestNiceAxes(t *testing.T) {
 			t.Errorf("flat %v drawn over [%v, %v], want [%v, %v]", c.v, lo, hi, c.lo, c.hi)
 		}
 	}
+	// The padding does not cross zero: epochs 1–400 are drawn from 0, not from -50.
+	if lo, _ := niceRange(pad(1, 400)); lo != 0 {
+		t.Errorf("1–400 drawn from %v, want 0", lo)
+	}
+	if _, hi := niceRange(pad(-400, -1)); hi != 0 {
+		t.Errorf("-400–-1 drawn to %v, want 0", hi)
+	}
 	// Near the float limits the range is left as it is rather than made infinite.
 	if lo, hi := niceRange(-math.MaxFloat64, math.MaxFloat64); lo != -math.MaxFloat64 || hi != math.MaxFloat64 {
 		t.Errorf("niceRange(±max) = %v, %v", lo, hi)

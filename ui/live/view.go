@@ -262,5 +262,14 @@ func pad(lo, hi float64) (float64, float64) {
 			d = 1
 		}
 	}
-	return max(lo-d, -math.MaxFloat64), min(hi+d, math.MaxFloat64)
+	a, b := max(lo-d, -math.MaxFloat64), min(hi+d, math.MaxFloat64)
+	// The padding does not cross zero: a positive series (epochs 1–400) starts its axis at 0,
+	// not at -50.
+	if lo > 0 {
+		a = max(a, 0)
+	}
+	if hi < 0 {
+		b = min(b, 0)
+	}
+	return a, b
 }
