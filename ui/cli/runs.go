@@ -226,6 +226,9 @@ func writeRunsTable(w io.Writer, js []runJSON) error {
 		if len(commit) > 7 {
 			commit = commit[:7]
 		}
+		if j.Dirty {
+			commit += "*" // run on uncommitted changes (its patch is kept), as the Runs tab marks it
+		}
 		st := j.Status
 		if j.Status == store.StatusFailed && j.ExitCode != nil {
 			st = fmt.Sprintf("failed %d", *j.ExitCode)

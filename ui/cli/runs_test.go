@@ -195,6 +195,13 @@ func TestRunsShowNaN(t *testing.T) {
 	if err != nil || !strings.Contains(out, "NaN") {
 		t.Fatalf("runs ls --csv: %v\n%s", err, out)
 	}
+	r2 := &store.Run{Name: "dirtyrun", Status: store.StatusFinished, GitCommit: "0123456789abcdef", GitDirty: true}
+	if err := s.CreateRun(ctx, r2, nil, nil); err != nil {
+		t.Fatal(err)
+	}
+	if out, err := mlwbCmd(t, "runs", "ls"); err != nil || !strings.Contains(out, "0123456*") {
+		t.Fatalf("runs ls does not mark a dirty run: %v\n%s", err, out)
+	}
 	out, err = mlwbCmd(t, "runs", "show", "nanrun", "--json")
 	if err != nil || !strings.Contains(out, `"last": null`) {
 		t.Fatalf("runs show --json: %v\n%s", err, out)
