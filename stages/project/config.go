@@ -94,6 +94,13 @@ type EvalSpec struct {
 	Label string `yaml:"label"`
 	// Prediction is the column holding the predicted label.
 	Prediction string `yaml:"prediction"`
+	// Score is a positive-class score column (for ROC AUC, PR AUC and log loss); empty: a
+	// column named score, if any.
+	Score string `yaml:"score"`
+	// ProbabilityPrefix starts the per-class probability columns; empty: p_ (p_0, p_1…).
+	ProbabilityPrefix string `yaml:"probability_prefix"`
+	// Positive is the positive class of a two-class problem; empty: the greater label.
+	Positive string `yaml:"positive"`
 }
 
 // Default returns the configuration used when a project has no mlwb.yaml:

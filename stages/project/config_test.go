@@ -37,6 +37,7 @@ eval:
   predictions: predictions.csv      # file a run writes (relative to its run dir) for evaluation
   label: y_true
   prediction: y_pred
+  score: p1                         # positive-class score column
 labels:                             # label set for the data stage's labelling mode
   - good
   - bad
@@ -58,7 +59,7 @@ func TestParseFullExample(t *testing.T) {
 			ParamsFiles: []string{"params.yaml"},
 		},
 		Metrics: MetricsSpec{Primary: "val_accuracy", Direction: "max", Patterns: []string{"acc=(?P<val_accuracy>[0-9.]+)"}},
-		Eval:    EvalSpec{Predictions: "predictions.csv", Label: "y_true", Prediction: "y_pred"},
+		Eval:    EvalSpec{Predictions: "predictions.csv", Label: "y_true", Prediction: "y_pred", Score: "p1"},
 		Labels:  []string{"good", "bad"},
 		Alerts:  live.DefaultRules(), // no alerts section
 	}

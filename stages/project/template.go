@@ -42,6 +42,7 @@ const templateBody = `
 #   predictions: predictions.csv    # file a run writes (relative to its run dir) for evaluation
 #   label: y_true                   # column of true labels
 #   prediction: y_pred              # column of predicted labels
+#   score: p1                       # positive-class score (default: a score column, or p_<class> columns)
 
 # labels:                           # label set for the data stage's labelling mode
 #   - good

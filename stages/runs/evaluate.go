@@ -38,7 +38,8 @@ func EvaluateRun(ctx context.Context, s *store.Store, r *store.Run, spec project
 		}
 		return "", fmt.Errorf("evaluation: the run wrote no %s (eval.predictions in mlwb.yaml)", spec.Predictions)
 	}
-	rep, err := eval.FromFile(path, eval.Options{Label: spec.Label, Prediction: spec.Prediction})
+	rep, err := eval.FromFile(path, eval.Options{Label: spec.Label, Prediction: spec.Prediction, Score: spec.Score,
+		ProbPrefix: spec.ProbabilityPrefix, Positive: spec.Positive})
 	if err != nil {
 		return "", fmt.Errorf("evaluation: %w", err)
 	}

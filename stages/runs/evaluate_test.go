@@ -9,6 +9,7 @@ import (
 	"testing"
 	"time"
 
+	"github.com/mlwb/mlwb/stages/project"
 	"github.com/mlwb/mlwb/stages/runs/eval"
 	"github.com/mlwb/mlwb/store"
 )
@@ -58,5 +59,34 @@ func TestRunEvaluatedAtItsEnd(t *testing.T) {
 	r = waitEnd(t, s, r.ID, 60*time.Second)
 	if r.Status != store.StatusFinished || !strings.Contains(r.Note, "preds.csv") || !strings.Contains(r.Note, "line 3") {
 		t.Fatalf("bad predictions: status %s, note %q", r.Status, r.Note)
+	}
+}
+
+// TestEvaluateRunScoreFromConfig: eval.score in mlwb.yaml names the score column, so the run's
+// evaluation has its ROC AUC (it said n/a unless the column was called score or p_1). Four rows:
+// positives scored 0.9 and 0.4, negatives 0.35 and 0.1 — every positive above every negative, so
+// the AUC is 1.
+func TestEvaluateRunScoreFromConfig(t *testing.T) {
+	_, s := newProject(t)
+	dir := t.TempDir()
+	os.WriteFile(filepath.Join(dir, "preds.csv"), []byte("y_true,y_pred,p1\n1,1,0.9\n1,0,0.4\n0,0,0.35\n0,0,0.1\n"), 0o644)
+	r := &store.Run{Name: "scored", Status: store.StatusRunning, LogPath: filepath.Join(dir, "output.log")}
+	if err := s.CreateRun(context.Background(), r, nil, nil); err != nil {
+		t.Fatal(err)
+	}
+	spec := project.EvalSpec{Predictions: "preds.csv", Score: "p1"}
+	if _, err := EvaluateRun(context.Background(), s, r, spec, store.StatusFinished); err != nil {
+		t.Fatal(err)
+	}
+	reps, err := s.Evaluations(context.Background(), r.ID)
+	if err != nil {
+		t.Fatal(err)
+	}
+	var rep eval.Report
+	if err := json.Unmarshal(reps[eval.KindClassification], &rep); err != nil || rep.Classification == nil {
+		t.Fatalf("stored %v: %v", reps, err)
+	}
+	if v := rep.Classification.ROCAUC; v.Value == nil || *v.Value != 1 {
+		t.Fatalf("ROC AUC %+v, want 1", v)
 	}
 }
