@@ -38,9 +38,47 @@ func (f *form) prompt() string {
 		return fmt.Sprintf("note on run %d: ", f.run.ID)
 	}
 	if f.run != nil {
-		return fmt.Sprintf("rerun %d with params: ", f.run.ID)
+		return fmt.Sprintf("rerun %d with params (name:NAME optional): ", f.run.ID)
 	}
-	return "new run with params: "
+	return "new run with params (name:NAME optional): "
+}
+
+// splitName takes a name:NAME word out of the launch form's words (a param cannot be called
+// that way: params are key=value).
+func splitName(words []string) (string, []string) {
+	name, rest := "", make([]string, 0, len(words))
+	for _, w := range words {
+		if n, ok := strings.CutPrefix(w, "name:"); ok {
+			name = n
+			continue
+		}
+		rest = append(rest, w)
+	}
+	return name, rest
+}
+
+// changedName names a new run after the params it changes from mlwb.yaml's defaults (lr-0.3),
+// so runs launched from the form are told apart in the table and the Live legend; "" when it
+// changes none.
+func changedName(cfg *project.Config, params map[string]string) string {
+	if cfg == nil {
+		return ""
+	}
+	defaults := cfg.Train.ParamStrings()
+	var parts []string
+	for _, k := range cfg.Train.ParamOrder {
+		if v, ok := params[k]; ok && v != defaults[k] {
+			parts = append(parts, k+"-"+v)
+		}
+	}
+	var extra []string
+	for k, v := range params {
+		if _, ok := defaults[k]; !ok {
+			extra = append(extra, k+"-"+v)
+		}
+	}
+	sort.Strings(extra)
+	return strings.Join(append(parts, extra...), "_")
 }
 
 // formDoneMsg reports what a submitted form did.
@@ -107,14 +145,20 @@ func (p *Page) submitForm(f *form) tea.Cmd {
 			return formDoneMsg{fmt.Sprintf("run %d: %d tags set", id, len(tags))}
 		}
 	}
+	name, words := splitName(words)
 	params, err := project.KeyValues("param", words)
 	if err != nil {
 		p.notice = err.Error()
 		return nil
 	}
-	o := runsengine.LaunchOptions{Store: st, Project: p.ctx.Project, DBPath: st.Path(), Params: params, Source: "tui"}
+	o := runsengine.LaunchOptions{Store: st, Project: p.ctx.Project, DBPath: st.Path(), Params: params, Source: "tui", Name: name}
+	if o.Name == "" && f.run == nil {
+		o.Name = changedName(p.ctx.Project.Config, params)
+	}
 	if r := f.run; r != nil {
-		o.Name = r.Name + "-rerun"
+		if o.Name == "" {
+			o.Name = r.Name + "-rerun"
+		}
 		if cfg := p.ctx.Project.Config; cfg == nil || cfg.Train.Command == "" {
 			o.Command, o.Workdir = r.Command, r.Workdir // no template to fill: the same argv
 		}
