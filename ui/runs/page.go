@@ -622,6 +622,22 @@ func (p *Page) detail(h int) string {
 	if r.ExitCode != nil && *r.ExitCode != 0 {
 		lines = append(lines, st.Bad.Render(fmt.Sprintf("exited with code %d", *r.ExitCode))+st.Muted.Render("  log: "+r.LogPath))
 	}
+	// Params whose columns did not fit the width are given here, for the selected run.
+	keys := p.paramKeys()
+	base := len(p.table.Columns) - len(keys)
+	var hidden []string
+	for i, k := range keys {
+		if p.table.Width(base+i) == 0 {
+			hidden = append(hidden, k+"="+p.params[r.ID][k])
+		}
+	}
+	if len(hidden) > 0 {
+		what := fmt.Sprintf("%d params not in the table: ", len(hidden))
+		if len(hidden) == 1 {
+			what = "1 param not in the table: "
+		}
+		lines = append(lines, widget.Fit(st.Muted.Render(what)+strings.Join(hidden, " "), p.width))
+	}
 	sums := p.sums[r.ID]
 	var parts []string
 	for _, s := range sums {
