@@ -66,3 +66,25 @@ func TestSearchStepsThroughMatches(t *testing.T) {
 		}
 	}
 }
+
+// TestFileListWidth: a diff of one file shows no file list (its name heads the diff, and the
+// code gets the width); the list takes what its paths need, at most a fifth of a narrow screen
+// side by side.
+func TestFileListWidth(t *testing.T) {
+	p := hscrollPage(t, 100, 30)
+	v, ok := p.stack[len(p.stack)-1].(*viewer)
+	if !ok {
+		t.Fatalf("no diff open: %T", p.stack[len(p.stack)-1])
+	}
+	if lw, dw := v.paneWidths(); lw != 0 || dw != 100 {
+		t.Fatalf("one file: list %d, diff %d", lw, dw)
+	}
+	v.diff.Files = append(v.diff.Files, v.diff.Files[0]) // as a two-file diff
+	if lw, _ := v.paneWidths(); lw < 16 || lw > 33 {
+		t.Fatalf("two short paths: list %d", lw)
+	}
+	v.split, v.width = true, 80
+	if lw, _ := v.paneWidths(); lw > 16 {
+		t.Fatalf("side by side at 80: list %d", lw)
+	}
+}

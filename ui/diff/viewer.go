@@ -409,8 +409,18 @@ func (v *viewer) fileList(st *themes.Styles, w, h int) []string {
 
 // paneWidths are the widths of the file list (0 when there is no room for it) and of the diff.
 func (v *viewer) paneWidths() (listW, diffW int) {
-	if len(v.diff.Files) > 0 && v.width >= 60 {
-		listW = min(36, v.width/3)
+	// The list takes what its paths need, up to a third of the width — a fifth side by side on a
+	// narrow screen, where each side needs the room — and none for one file, whose name heads the
+	// diff anyway.
+	if len(v.diff.Files) > 1 && v.width >= 60 {
+		need := 0
+		for _, f := range v.diff.Files {
+			need = max(need, widget.Width(f.Path)+10) // status letter, counts
+		}
+		listW = min(36, v.width/3, max(16, need))
+		if v.split && v.width < 140 {
+			listW = min(listW, max(14, v.width/5))
+		}
 	}
 	diffW = v.width - listW
 	if listW > 0 {
