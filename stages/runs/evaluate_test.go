@@ -90,3 +90,19 @@ func TestEvaluateRunScoreFromConfig(t *testing.T) {
 		t.Fatalf("ROC AUC %+v, want 1", v)
 	}
 }
+
+// TestRunsDirOption: LaunchOptions.RunsDir puts the run's directory (log, artifacts) there — a
+// rerun in a throwaway checkout keeps its run with the project's others — and the run's output
+// lands in that log.
+func TestRunsDirOption(t *testing.T) {
+	p, s := newProject(t)
+	keep := t.TempDir()
+	r := launch(t, p, s, LaunchOptions{Command: []string{"sh", "-c", "echo loss=0.5"}, RunsDir: keep})
+	r = waitEnd(t, s, r.ID, 60*time.Second)
+	if !strings.HasPrefix(r.LogPath, keep+string(os.PathSeparator)) || !strings.HasPrefix(r.ArtifactDir, keep) {
+		t.Fatalf("log %s, artifacts %s: not under %s", r.LogPath, r.ArtifactDir, keep)
+	}
+	if b, err := os.ReadFile(r.LogPath); err != nil || !strings.Contains(string(b), "loss=0.5") {
+		t.Fatalf("log: %q %v", b, err)
+	}
+}

@@ -103,7 +103,7 @@ reach it. The new run is recorded in this project like any other.`,
 			if err != nil {
 				return err
 			}
-			if err := cp.EnsureStateDir(); err != nil { // the rerun's log and artifacts go here, ignored
+			if err := cp.EnsureStateDir(); err != nil { // the checkout's own state stays ignored there
 				return err
 			}
 			ps, err := s.Params(ctx, []int64{old.ID})
@@ -128,7 +128,7 @@ reach it. The new run is recorded in this project like any other.`,
 				return err
 			}
 			r, err := runs.Launch(ctx, runs.LaunchOptions{Store: s, Project: cp, DBPath: db, Name: old.Name,
-				Command: argv, Params: merged, Workdir: workdir,
+				Command: argv, Params: merged, Workdir: workdir, RunsDir: filepath.Join(p.StateDir(), "runs"),
 				Tags: map[string]string{"mlwb.rerun_of": fmt.Sprint(old.ID)}})
 			if err != nil {
 				return err
