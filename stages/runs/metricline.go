@@ -254,11 +254,28 @@ func (p *MetricParser) parseSegment(dst []Metric, seg []byte) []Metric {
 		for j < len(s) && !isSpace(s[j]) {
 			j++
 		}
-		dst = p.parseToken(dst, s[:j])
+		tok := s[:j]
 		for j < len(s) && isSpace(s[j]) {
 			j++
 		}
 		s = s[j:]
+		// key: value among key=value tokens (step=0 loss=1.0 acc: 0.5): the key, its colon, then
+		// a token that is all number.
+		if k := len(tok) - 1; k > 0 && tok[k] == ':' && keyPrefixLen(tok) == k && len(s) > 0 {
+			e := 0
+			for e < len(s) && !isSpace(s[e]) {
+				e++
+			}
+			if raw, v, ok := numberValue(s[:e]); ok {
+				dst = p.add(dst, tok[:k], v, true, raw)
+				for e < len(s) && isSpace(s[e]) {
+					e++
+				}
+				s = s[e:]
+				continue
+			}
+		}
+		dst = p.parseToken(dst, tok)
 	}
 	return dst
 }
