@@ -56,7 +56,8 @@ func (p *Page) alertStrip(w int) string {
 		return widget.Fit(st.Error.Render("alert rules not checked: "+p.checkErr.Error()), w)
 	}
 	if len(p.alerts) == 0 {
-		return widget.Fit(st.Muted.Render("no active alerts"), w)
+		// Of the runs shown: the status line counts every run's (a lost run not followed here).
+		return widget.Fit(st.Muted.Render("no active alerts on these runs"), w)
 	}
 	parts := make([]string, 0, len(p.alerts))
 	for _, a := range p.alerts {
