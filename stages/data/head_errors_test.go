@@ -2,6 +2,8 @@ package data
 
 import (
 	"path/filepath"
+	"reflect"
+	"slices"
 	"strings"
 	"testing"
 )
@@ -45,4 +47,20 @@ func TestHeadMalformed(t *testing.T) {
 
 	_, _, err = Head(r, -1)
 	wantErr(t, err, "r.csv", "-1")
+}
+
+// TestHeadCellsExact: each cell of the first rows is its field's text — quoted fields unquoted,
+// empty fields empty, missing fields empty, a run of invalid UTF-8 replaced by one U+FFFD — the
+// fields of a row being cut from one string.
+func TestHeadCellsExact(t *testing.T) {
+	path := writeFile(t, filepath.Join(t.TempDir(), "h.csv"),
+		[]byte("a,b,c\n1,\"x,\"\"y\"\"\",\n\xff\xfe,ok,caf\xe9\n,,z\nshort\n"))
+	names, rows, err := Head(path, 10)
+	if err != nil {
+		t.Fatal(err)
+	}
+	want := [][]string{{"1", `x,"y"`, ""}, {"\uFFFD", "ok", "caf\uFFFD"}, {"", "", "z"}, {"short", "", ""}}
+	if !slices.Equal(names, []string{"a", "b", "c"}) || !reflect.DeepEqual(rows, want) {
+		t.Fatalf("names %q rows %q, want %q", names, rows, want)
+	}
 }
