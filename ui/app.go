@@ -200,11 +200,6 @@ func (m *Model) onKey(msg tea.KeyPressMsg) tea.Cmd {
 		return nil
 	}
 	page := m.pages[m.active]
-	if g, ok := page.(common.Guarded); ok && g.Unsaved() && key.Matches(msg, m.keys.Quit) {
-		var cmd tea.Cmd
-		m.pages[m.active], cmd = page.Update(msg) // the page asks first, then quits
-		return cmd
-	}
 	if page.Capturing() {
 		if msg.String() == "ctrl+c" {
 			return m.quit()

@@ -76,6 +76,7 @@ func (vc *valueCounts) grew() {
 	vc.distinct++
 	if vc.distinct > vc.limit && !vc.overflow {
 		vc.goApproximate()
+		vc.pickHot() // only a side that goes on counting needs them (not one merged and dropped)
 	}
 }
 
@@ -215,7 +216,6 @@ func (vc *valueCounts) addNum(m *map[float64]int64, hot map[float64]struct{}, v 
 // goApproximate seeds the HyperLogLog with every value held; from now on the maps stop growing.
 func (vc *valueCounts) goApproximate() {
 	vc.overflow = true
-	vc.pickHot()
 	vc.hll = hyperloglog.New16()
 	for s := range vc.strIdx {
 		vc.hll.InsertHash(xxhash.Sum64String(s))
@@ -250,9 +250,6 @@ func (vc *valueCounts) merge(o *valueCounts) {
 		// the whole file in one chunk on one worker, merged into an idle worker, lost its top
 		// values. o is spent after a merge, so the two are swapped.
 		*vc, *o = *o, *vc
-	}
-	if o.overflow && !vc.overflow {
-		vc.goApproximate()
 	}
 	if vc.overflow && !o.overflow {
 		o.goApproximate()

@@ -257,14 +257,8 @@ func (d *Diff) Write(w io.Writer, md bool) error {
 		if c.Shifted {
 			flag = "shifted"
 		}
-		distinct := func(n int64, approx bool) string {
-			if approx {
-				return "≈" + strconv.FormatInt(n, 10)
-			}
-			return strconv.FormatInt(n, 10)
-		}
 		rows = append(rows, []string{c.Name, typ, pair(c.NullsA, c.NullsB),
-			pair(distinct(c.DistinctA, c.DistinctApproxA), distinct(c.DistinctB, c.DistinctApproxB)),
+			pair(DistinctText(c.DistinctA, c.DistinctApproxA), DistinctText(c.DistinctB, c.DistinctApproxB)),
 			pair(c.MeanA, c.MeanB), delta, pair(fmtStd(c.TypeA, c.StdA), fmtStd(c.TypeB, c.StdB)), p, flag})
 	}
 	table(&b, md, head, rows)

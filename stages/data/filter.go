@@ -5,6 +5,7 @@ import (
 	"context"
 	"fmt"
 	"io"
+	"slices"
 	"strings"
 
 	"github.com/expr-lang/expr"
@@ -92,15 +93,7 @@ func FilterFile(ctx context.Context, path string, o FilterOptions) (*FilterResul
 		for i, name := range fast.names {
 			slotOf[name] = i
 			if dl != nil {
-				// The last column of a name, as the machine's environment is filled in column
-				// order (sniffing makes names unique; this keeps the two agreeing if one repeats).
-				last := -1
-				for c, n := range dl.names {
-					if n == name {
-						last = c
-					}
-				}
-				cols = append(cols, last)
+				cols = append(cols, slices.Index(dl.names, name)) // names are unique (sniffCSV)
 			}
 		}
 	}
@@ -225,7 +218,7 @@ func FilterFile(ctx context.Context, path string, o FilterOptions) (*FilterResul
 			})
 		}
 		if o.Progress != nil {
-			o.Progress(min(src.rawRead.Load(), src.info.Size()), src.info.Size())
+			o.Progress(src.progress())
 		}
 		return out.Put(c.index, p)
 	})

@@ -49,7 +49,7 @@ func profileJSONArray(ctx context.Context, src *source, opts Options) (*worker, 
 				return nil, 0, err
 			}
 			if opts.Progress != nil {
-				opts.Progress(src.rawRead.Load(), src.info.Size())
+				opts.Progress(src.progress())
 			}
 		}
 		raw = raw[:0]

@@ -26,6 +26,13 @@ type source struct {
 	closeFn     func()
 }
 
+// progress is the bytes of the file read so far and its size, as the Progress callbacks take
+// them (never past the size: the reader reads ahead in blocks).
+func (s *source) progress() (done, total int64) {
+	total = s.info.Size()
+	return min(s.rawRead.Load(), total), total
+}
+
 func (s *source) Close() {
 	if s.closeFn != nil {
 		s.closeFn()

@@ -176,7 +176,7 @@ func profileText(ctx context.Context, src *source, opts Options) (*worker, int64
 			workers[i].jsonlChunk(c)
 		}
 		if opts.Progress != nil {
-			opts.Progress(src.rawRead.Load(), src.info.Size())
+			opts.Progress(src.progress())
 		}
 		return err
 	})

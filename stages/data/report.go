@@ -12,13 +12,18 @@ import (
 // summaryHeader is the per-column table of the text and Markdown reports.
 var summaryHeader = []string{"column", "type", "count", "nulls", "distinct", "min", "mean", "max", "std", "p50", "top"}
 
+// DistinctText is a distinct count as tables show it: ≈ before an estimate.
+func DistinctText(n int64, approx bool) string {
+	if approx {
+		return "≈" + strconv.FormatInt(n, 10)
+	}
+	return strconv.FormatInt(n, 10)
+}
+
 func (p *Profile) summaryRows() [][]string {
 	rows := make([][]string, 0, len(p.Columns))
 	for _, c := range p.Columns {
-		distinct := strconv.FormatInt(c.Distinct, 10)
-		if c.DistinctApprox {
-			distinct = "≈" + distinct
-		}
+		distinct := DistinctText(c.Distinct, c.DistinctApprox)
 		p50 := fmtAny(c.Quantiles["p50"])
 		if c.QuantilesApprox && p50 != "" {
 			p50 = "≈" + p50
@@ -233,7 +238,7 @@ func WriteTable(w io.Writer, head []string, rows [][]string) error {
 	cut := func(r []string) []string {
 		out := make([]string, len(r))
 		for i, v := range r {
-			out[i] = clipString(oneLine(v), 40)
+			out[i] = clipString(v, 40) // writeAligned puts it on one line
 		}
 		return out
 	}

@@ -16,7 +16,6 @@ func (ix *RowIndex) build(ctx context.Context, in *textInput, opts IndexOptions,
 		w.delim = ix.dl.delim
 	}
 	base := int64(ix.bomLen)
-	size := ix.size
 	err := in.run(ctx, 1, func(_ int, c chunk) error {
 		var err error
 		if ix.dl != nil {
@@ -26,7 +25,7 @@ func (ix *RowIndex) build(ctx context.Context, in *textInput, opts IndexOptions,
 		}
 		base += int64(len(c.data))
 		if opts.Progress != nil {
-			opts.Progress(min(in.src.rawRead.Load(), size), size)
+			opts.Progress(in.src.progress())
 		}
 		return err
 	})

@@ -147,20 +147,16 @@ func (ix *RowIndex) saveCache(path string) error {
 	if err := os.MkdirAll(filepath.Dir(path), 0o755); err != nil {
 		return fmt.Errorf("save row index: %w", err)
 	}
-	tmp, err := os.CreateTemp(filepath.Dir(path), ".idx-*")
+	out, err := CreateOutput(path)
 	if err != nil {
 		return fmt.Errorf("save row index: %w", err)
 	}
-	_, err = tmp.Write(encodeIndex(f))
-	if cerr := tmp.Close(); err == nil {
-		err = cerr
-	}
-	if err == nil {
-		err = os.Rename(tmp.Name(), path)
-	}
-	if err != nil {
-		os.Remove(tmp.Name())
+	defer out.Abort()
+	if _, err := out.Write(encodeIndex(f)); err != nil {
 		return fmt.Errorf("save row index %s: %w", path, err)
+	}
+	if err := out.Commit(); err != nil {
+		return fmt.Errorf("save row index: %w", err)
 	}
 	return nil
 }

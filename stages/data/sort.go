@@ -92,7 +92,7 @@ func SortFile(ctx context.Context, path string, o SortOptions) (*SortResult, err
 		progress = func(string, int64, int64) {}
 	}
 	readProgress := func(step string, src *source) func() {
-		return func() { progress(step, min(src.rawRead.Load(), src.info.Size()), src.info.Size()) }
+		return func() { done, total := src.progress(); progress(step, done, total) }
 	}
 	g, err := gather(ctx, in, cols, nw, budget, readProgress("reading", src))
 	if err != nil {

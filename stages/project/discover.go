@@ -90,11 +90,14 @@ func (p *Project) RunDir(runUUID string) string {
 }
 
 // DatasetPath resolves a dataset's path against the project root.
-func (p *Project) DatasetPath(d DatasetSpec) string {
-	if filepath.IsAbs(d.Path) {
-		return filepath.Clean(d.Path)
+func (p *Project) DatasetPath(d DatasetSpec) string { return p.Abs(d.Path) }
+
+// Abs resolves a path written in mlwb.yaml: relative to the project root, or absolute.
+func (p *Project) Abs(path string) string {
+	if filepath.IsAbs(path) {
+		return filepath.Clean(path)
 	}
-	return filepath.Join(p.Root, d.Path)
+	return filepath.Join(p.Root, path)
 }
 
 // FeatureSpecPath is where the feature spec of the dataset called name lives: features (its
@@ -102,10 +105,7 @@ func (p *Project) DatasetPath(d DatasetSpec) string {
 // <name>.features.yaml at the root, the name's slashes turned to _ so it stays one file.
 func (p *Project) FeatureSpecPath(name, features string) string {
 	if features != "" {
-		if filepath.IsAbs(features) {
-			return filepath.Clean(features)
-		}
-		return filepath.Join(p.Root, features)
+		return p.Abs(features)
 	}
 	return filepath.Join(p.Root, strings.NewReplacer("/", "_", `\`, "_").Replace(name)+".features.yaml")
 }

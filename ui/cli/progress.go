@@ -5,6 +5,8 @@ import (
 	"io"
 	"sync"
 	"time"
+
+	"github.com/mlwb/mlwb/ui/widget"
 )
 
 // progressLine shows how far a long verb (profile, filter, sort) has gone, as one line on
@@ -13,13 +15,12 @@ import (
 // run draws nothing. A nil *progressLine does nothing. Its methods may be called from the
 // engine's workers at once.
 type progressLine struct {
-	w       io.Writer
-	label   string
-	started time.Time
-	mu      sync.Mutex
-	drawn   time.Time // when the line was last drawn; zero before the first
-	step    string
-	done    int64
+	widget.Progress // what the workers reported
+	w               io.Writer
+	label           string
+	started         time.Time
+	mu              sync.Mutex
+	drawn           time.Time // when the line was last drawn; zero before the first
 }
 
 // progressAfter is how long a verb runs before its progress line appears; progressEvery is the
@@ -37,29 +38,26 @@ func newProgress(w io.Writer, label string) *progressLine {
 // bytes reports a pass over a file: done of total bytes.
 func (p *progressLine) bytes(done, total int64) { p.report("", done, total) }
 
-// report records that step has reached done of total (0 of 0: no measure) and redraws the line
-// when it is due. Workers report out of order, so a step's done only grows.
+// report records that step has reached done of total and redraws the line when it is due.
 func (p *progressLine) report(step string, done, total int64) {
 	if p == nil {
 		return
 	}
+	p.Set(step, done, total)
 	p.mu.Lock()
 	defer p.mu.Unlock()
-	if step != p.step {
-		p.step, p.done = step, 0
-	}
-	p.done = max(p.done, done)
 	now := time.Now()
 	if now.Sub(p.started) < progressAfter || now.Sub(p.drawn) < progressEvery {
 		return
 	}
 	p.drawn = now
 	text := p.label
-	if step != "" {
-		text += ": " + step
-	}
-	if total > 0 {
-		text += fmt.Sprintf(" %d%%", p.done*100/total)
+	if t := p.Text(); t != "" {
+		sep := " "
+		if step != "" {
+			sep = ": "
+		}
+		text += sep + t
 	}
 	text += fmt.Sprintf(" · %s", now.Sub(p.started).Round(100*time.Millisecond))
 	fmt.Fprintf(p.w, "\r\x1b[K%s", text)

@@ -143,10 +143,9 @@ tags.KEY (runs without the value last).`,
 		Args: cobra.NoArgs,
 		RunE: func(cmd *cobra.Command, _ []string) error {
 			q := store.RunQuery{Statuses: status, OrderBy: sortBy, Asc: asc, Limit: limit}
-			known := []string{store.StatusQueued, store.StatusRunning, store.StatusFinished, store.StatusFailed, store.StatusKilled, store.StatusLost}
 			for _, st := range status {
-				if !slices.Contains(known, st) {
-					return &exitError{code: 2, err: fmt.Errorf("--status %q: a status is one of %s", st, strings.Join(known, ", "))}
+				if !slices.Contains(store.Statuses, st) {
+					return &exitError{code: 2, err: fmt.Errorf("--status %q: a status is one of %s", st, strings.Join(store.Statuses, ", "))}
 				}
 			}
 			if filter != "" {
@@ -204,7 +203,8 @@ tags.KEY (runs without the value last).`,
 	return cmd
 }
 
-// fmtNum writes a stored value for text and CSV: six significant digits, NaN, +Inf, -Inf.
+// fmtNum writes a value for people and CSV: six significant digits (at most 13 characters, so
+// columns stay aligned), NaN, +Inf, -Inf.
 func fmtNum(v float64) string { return strconv.FormatFloat(v, 'g', 6, 64) }
 
 func writeRunsTable(w io.Writer, js []runJSON) error {

@@ -84,7 +84,7 @@ func (t *ttyWatch) show(u live.Update) error {
 			r := w.recent[k]
 			last := "-"
 			if len(r) > 0 {
-				last = watchShort(r[len(r)-1])
+				last = fmtNum(r[len(r)-1])
 			}
 			tail := r[max(0, len(r)-sparkPoints):]
 			fmt.Fprintf(&sb, "  %s %13s  %s\n", widget.Fit(k, keyW), last, widget.Sparkline(tail, sparkPoints))
@@ -103,15 +103,6 @@ func (t *ttyWatch) run(id int64) *watchedRun {
 		t.state[id] = w
 	}
 	return w
-}
-
-// watchShort is a value for people to read in the table: 6 significant digits (at most 13
-// characters: -1.23457e+308), so the column stays aligned.
-func watchShort(v float64) string {
-	if math.IsNaN(v) || math.IsInf(v, 0) {
-		return watchValue(v)
-	}
-	return strconv.FormatFloat(v, 'g', 6, 64)
 }
 
 // watchValue prints a value exactly (shortest round-trip form), as the plain lines do for

@@ -44,7 +44,7 @@ type Page interface {
 }
 
 // Guarded is a page that can hold work quitting would lose (an editor's unsaved changes). While
-// Unsaved, the shell hands the quit keys (q, ctrl+c) to the page, which asks before it quits.
+// Unsaved, the shell's quit hands the page a ctrl+c instead, so it asks before it quits.
 type Guarded interface {
 	Unsaved() bool
 }

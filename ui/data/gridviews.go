@@ -9,7 +9,6 @@ import (
 	"slices"
 	"strconv"
 	"strings"
-	"sync"
 	"syscall"
 	"time"
 
@@ -32,7 +31,7 @@ type viewState struct {
 	cancel  context.CancelFunc
 	started time.Time
 	seq     int
-	prog    *viewProgress // how far the running one has gone, written by its workers
+	prog    *widget.Progress // how far the running one has gone, written by its workers
 
 	file  string      // the view file browsed; "" for the dataset itself
 	stack []viewFrame // the views this one was made from, oldest first: esc goes back to the last
@@ -40,37 +39,6 @@ type viewState struct {
 	base  string      // the dataset file the views were made from (the list's refresh keeps the view)
 	steps []string    // what made it, in order: `filter delay > 30 (12 of 40 rows)`, `sort delay:desc`
 	err   error
-}
-
-// viewProgress is what a running filter or sort last said of its progress: the step ("" for a
-// filter, which only reads; reading, spilling, sorting or writing for a sort) and how far it went.
-type viewProgress struct {
-	mu          sync.Mutex
-	step        string
-	done, total int64
-}
-
-func (v *viewProgress) set(step string, done, total int64) {
-	v.mu.Lock()
-	defer v.mu.Unlock()
-	if step != v.step {
-		v.step, v.done = step, 0
-	}
-	v.done, v.total = max(v.done, done), total // workers report out of order
-}
-
-// text is "reading 45%", "sorting", or "" before the first word.
-func (v *viewProgress) text() string {
-	v.mu.Lock()
-	defer v.mu.Unlock()
-	if v.total <= 0 {
-		return v.step
-	}
-	pct := fmt.Sprintf("%d%%", v.done*100/v.total)
-	if v.step == "" {
-		return pct
-	}
-	return v.step + " " + pct
 }
 
 // viewFrame is an earlier view kept while a view made from it is browsed: its file stays on disk
@@ -140,7 +108,7 @@ func (p *Page) startView(kind, arg string) tea.Cmd {
 	ctx, cancel := context.WithCancel(context.Background())
 	v.seq++
 	v.running, v.cancel, v.started, v.err = kind, cancel, time.Now(), nil
-	prog := &viewProgress{}
+	prog := &widget.Progress{}
 	v.prog = prog
 	src, seq, dir := p.grid.path, v.seq, p.viewDir()
 	name := viewName(src)
@@ -158,12 +126,12 @@ func (p *Page) startView(kind, arg string) tea.Cmd {
 		}
 		step, matched, rows := "", int64(0), int64(0)
 		if kind == "sort" {
-			_, err = engine.SortFile(ctx, src, engine.SortOptions{Keys: keys, Out: f, TempDir: dir, Progress: prog.set})
+			_, err = engine.SortFile(ctx, src, engine.SortOptions{Keys: keys, Out: f, TempDir: dir, Progress: prog.Set})
 			step = "sort " + arg
 		} else {
 			var r *engine.FilterResult
 			if r, err = engine.FilterFile(ctx, src, engine.FilterOptions{Expr: arg, Out: f,
-				Progress: func(done, total int64) { prog.set("", done, total) }}); err == nil {
+				Progress: prog.Bytes}); err == nil {
 				matched, rows = r.Matched, r.Rows
 				step = fmt.Sprintf("filter %s (%s of %s rows)", arg, groupDigits(r.Matched), groupDigits(r.Rows))
 				if r.Errors > 0 {
@@ -314,7 +282,7 @@ func (p *Page) viewStatus() (string, bool) {
 	case v.running != "":
 		where := ""
 		if v.prog != nil {
-			if t := v.prog.text(); t != "" {
+			if t := v.prog.Text(); t != "" {
 				where = " " + t
 			}
 		}

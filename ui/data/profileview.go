@@ -179,10 +179,7 @@ func (p *Page) columnsView(h int) string {
 		if c.Violations > 0 {
 			typ += fmt.Sprintf(" !%d", c.Violations)
 		}
-		distinct := fmt.Sprint(c.Distinct)
-		if c.DistinctApprox {
-			distinct = "≈" + distinct
-		}
+		distinct := engine.DistinctText(c.Distinct, c.DistinctApprox)
 		b.WriteByte('\n')
 		b.WriteString(t.Row(st, []widget.Cell{{Text: c.Name}, {Text: typ}, {Text: fmt.Sprint(c.Nulls)}, {Text: distinct},
 			{Text: cellText(c.Min)}, {Text: cellText(c.Mean)}, {Text: cellText(c.Max)}, {Text: histogramBar(c, 12)}}, p.prof.offset+i == p.prof.cursor))
