@@ -196,12 +196,12 @@ func compareLines(st *themes.Styles, c *versions.Comparison, sortBy string, w, c
 			label = widget.Cell{Text: "› " + m.Key, Style: &accent}
 		}
 		cells := []widget.Cell{label}
-		for _, v := range m.Values[col : col+shown] {
+		for j, v := range m.Values[col : col+shown] {
 			cell := widget.Cell{Text: "- "}
 			if v != nil {
 				cell.Text = widget.Num(*v) + " "
 			}
-			if m.Best >= 0 && v != nil && *v == *m.Values[m.Best] { // ties are all best
+			if m.IsBest(col + j) { // ties are all best
 				cell.Text = cell.Text[:len(cell.Text)-1] + "*"
 				cell.Style = &good
 			}

@@ -67,11 +67,12 @@ type viewer struct {
 
 	search  widget.LineInput // the / prompt; its text is the query (also once accepted)
 	matches []int
-	// cur is the index in matches of the match n/N last went to, and curScroll the scroll it
-	// left; while the view has not moved since, n/N step from it (a match on the last screen
-	// cannot be scrolled to the top, so the top of the view does not say which it was).
-	cur, curScroll int
-	status         string // a one-line message: "no match", "3/12"
+	// target is the row the last jump aimed at and targetScroll the scroll it left: a row on
+	// the last screen cannot be scrolled to the top, so while the view has not moved since, the
+	// next file, hunk or match is looked for from target, not from the top of the view.
+	target, targetScroll int
+	pathW                int    // the widest file path, for the file list's width
+	status               string // a one-line message: "no match", "3/12"
 
 	hl *highlighter // syntax tokens of the lines drawn so far
 
@@ -85,6 +86,9 @@ type viewer struct {
 
 func newViewer(d *versions.VersionDiff) *viewer {
 	v := &viewer{diff: d, keys: defaultViewerKeys(), sel: -1, hl: newHighlighter()}
+	for _, f := range d.Files { // measured once: a 50,000-file diff is not measured every frame
+		v.pathW = max(v.pathW, widget.Width(f.Path))
+	}
 	v.layout()
 	return v
 }
@@ -123,18 +127,24 @@ func (v *viewer) currentFile() int {
 func (v *viewer) jump(r int) {
 	v.sel = -1
 	v.scroll = max(0, min(r, len(v.rows)-v.bodyHeight()))
+	v.target, v.targetScroll = r, v.scroll
 }
 
-// next returns the first of rows after the top of the view (forward) or before it.
+// next returns the first of rows after the current row (forward) or before it: the row the
+// last jump went to while the view is where it left it, else the top of the view.
 func (v *viewer) next(rows []int, forward bool) (int, bool) {
+	from := v.scroll
+	if v.scroll == v.targetScroll {
+		from = v.target
+	}
 	if forward {
-		i := sort.SearchInts(rows, v.scroll+1)
+		i := sort.SearchInts(rows, from+1)
 		if i < len(rows) {
 			return rows[i], true
 		}
 		return 0, false
 	}
-	i := sort.SearchInts(rows, v.scroll) - 1
+	i := sort.SearchInts(rows, from) - 1
 	if i >= 0 {
 		return rows[i], true
 	}
@@ -248,7 +258,7 @@ func (v *viewer) handle(msg tea.KeyPressMsg) bool {
 
 // findMatches lists the rows whose text contains the query (case-insensitive).
 func (v *viewer) findMatches() {
-	v.matches, v.cur = nil, -1
+	v.matches = nil
 	if v.search.Text == "" {
 		return
 	}
@@ -269,25 +279,15 @@ func (v *viewer) gotoMatch(forward bool) {
 		v.status = fmt.Sprintf("no match for %q", v.search.Text)
 		return
 	}
-	var i int
-	if n := len(v.matches); v.cur >= 0 && v.cur < n && v.scroll == v.curScroll {
-		i = (v.cur + 1) % n
+	r, ok := v.next(v.matches, forward)
+	if !ok { // wrap around
+		r = v.matches[0]
 		if !forward {
-			i = (v.cur + n - 1) % n
-		}
-	} else {
-		r, ok := v.next(v.matches, forward)
-		switch {
-		case ok:
-			i = sort.SearchInts(v.matches, r)
-		case forward:
-			i = 0
-		default:
-			i = n - 1
+			r = v.matches[len(v.matches)-1]
 		}
 	}
-	v.jump(v.matches[i])
-	v.cur, v.curScroll = i, v.scroll
+	v.jump(r)
+	i := sort.SearchInts(v.matches, r)
 	v.status = fmt.Sprintf("%q: match %d of %d", v.search.Text, i+1, len(v.matches))
 }
 
@@ -413,11 +413,7 @@ func (v *viewer) paneWidths() (listW, diffW int) {
 	// narrow screen, where each side needs the room — and none for one file, whose name heads the
 	// diff anyway.
 	if len(v.diff.Files) > 1 && v.width >= 60 {
-		need := 0
-		for _, f := range v.diff.Files {
-			need = max(need, widget.Width(f.Path)+10) // status letter, counts
-		}
-		listW = min(36, v.width/3, max(16, need))
+		listW = min(36, v.width/3, max(16, v.pathW+10)) // + status letter and counts
 		if v.split && v.width < 140 {
 			listW = min(listW, max(14, v.width/5))
 		}
