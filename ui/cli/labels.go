@@ -99,11 +99,7 @@ func newLabelsSetCmd(g *globals) *cobra.Command {
 			if err := ls.lb.SetRow(cmd.Context(), ls.ix, row-1, label); err != nil {
 				return &exitError{code: 2, err: err}
 			}
-			shown := label
-			if shown == "" {
-				shown = "(no label)"
-			}
-			fmt.Fprintf(cmd.OutOrStdout(), "row %d: %s\n", row, shown) // as undo prints what it restores
+			printLabel(cmd.OutOrStdout(), row, label) // as undo prints what it restores
 			return nil
 		},
 	}
@@ -130,11 +126,7 @@ func newLabelsUndoCmd(g *globals) *cobra.Command {
 				return &exitError{code: 1, err: fmt.Errorf("%s: nothing to undo on this version", args[0])}
 			}
 			for _, e := range restored {
-				was := e.Label
-				if was == "" {
-					was = "(no label)"
-				}
-				fmt.Fprintf(cmd.OutOrStdout(), "row %d: %s\n", e.Row+1, was)
+				printLabel(cmd.OutOrStdout(), e.Row+1, e.Label)
 			}
 			return nil
 		},
@@ -306,4 +298,12 @@ func newLabelsCarryCmd(g *globals) *cobra.Command {
 			return nil
 		},
 	}
+}
+
+// printLabel prints a row (numbered from 1) and its label, "(no label)" for none.
+func printLabel(w io.Writer, row int64, label string) {
+	if label == "" {
+		label = "(no label)"
+	}
+	fmt.Fprintf(w, "row %d: %s\n", row, label)
 }

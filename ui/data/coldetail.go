@@ -76,7 +76,10 @@ func (p *Page) openDetail() {
 // nulls, each with the expression that keeps exactly its rows.
 func (p *Page) detailItems(c *engine.Column) []detailItem {
 	var out []detailItem
-	sample := p.sampleValue(c.Name)
+	sample := ""
+	if c.Type == "datetime" { // only datetimes are spelled from a value (and this runs each frame)
+		sample = p.sampleValue(c.Name)
+	}
 	day := true // datetime bins on whole days are written as dates
 	for _, b := range c.Histogram {
 		day = day && math.Mod(b.Lo, 86400) == 0 && math.Mod(b.Hi, 86400) == 0
@@ -95,9 +98,11 @@ func (p *Page) detailItems(c *engine.Column) []detailItem {
 			share: ratio(b.Count, c.Count), expr: binExpr(c.Name, c.Type, b.Lo, b.Hi, last, sample)})
 	}
 	for _, t := range c.Top {
-		e, _ := valueExpr(c.Name, t.Value)
+		var e string
 		if c.Type == "datetime" {
 			e, _ = dateValueExpr(c.Name, t.Value, sample)
+		} else {
+			e, _ = valueExpr(c.Name, t.Value)
 		}
 		out = append(out, detailItem{label: cellText(t.Value), count: t.Count, share: t.Share, expr: e})
 	}

@@ -174,14 +174,8 @@ func (p *Page) openKeyPress(msg tea.KeyPressMsg) tea.Cmd {
 	o.err, o.input.Text = nil, ""
 	o.opened = append(o.opened, e)
 	p.entries = mergeEntries(root, p.entries, nil, []entry{e})
-	want := e.Path
-	if !filepath.IsAbs(want) {
-		want = filepath.Join(root, want)
-	}
-	for i := range p.entries {
-		if p.absPath(p.entries[i]) == filepath.Clean(want) {
-			p.cursor = i
-		}
+	if i := p.indexOf(e); i >= 0 {
+		p.cursor = i
 	}
 	p.layout()
 	p.scrollList()

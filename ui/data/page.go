@@ -266,27 +266,14 @@ func (p *Page) Update(msg tea.Msg) (common.Page, tea.Cmd) {
 			// which moves it up the list, and a jump would reset the profile and the spec editor.
 			// Two datasets may share a file, so the name is matched first, then the file alone
 			// (a found file is named by its path, and takes a dataset's name once profiled).
-			var curName, curPath string
+			var cur entry
 			if p.cursor < len(p.entries) {
-				curName, curPath = p.entries[p.cursor].Name, p.absPath(p.entries[p.cursor])
+				cur = p.entries[p.cursor]
 			}
 			p.entries = msg.entries
 			p.cursor = max(0, min(p.cursor, len(p.entries)-1))
-			byPath := -1
-			for i, e := range p.entries {
-				if curPath == "" || p.absPath(e) != curPath {
-					continue
-				}
-				if e.Name == curName {
-					byPath = i
-					break
-				}
-				if byPath < 0 {
-					byPath = i
-				}
-			}
-			if byPath >= 0 {
-				p.cursor = byPath
+			if i := p.indexOf(cur); i >= 0 {
+				p.cursor = i
 			}
 			p.layout()
 			p.scrollList()
@@ -475,6 +462,27 @@ func (p *Page) View() string {
 		b.WriteString(p.gridView(p.height - listH - 2))
 	}
 	return widget.Lines(b.String(), p.width, p.height)
+}
+
+// indexOf is the entry for the file of e (the one of its name first, as two datasets may share a
+// file), or -1.
+func (p *Page) indexOf(e entry) int {
+	if e.Path == "" {
+		return -1
+	}
+	want, byPath := p.absPath(e), -1
+	for i, x := range p.entries {
+		if p.absPath(x) != want {
+			continue
+		}
+		if x.Name == e.Name {
+			return i
+		}
+		if byPath < 0 {
+			byPath = i
+		}
+	}
+	return byPath
 }
 
 // bytesText formats a size: 11.2K, 3.4M, 1.2G.

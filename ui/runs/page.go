@@ -523,7 +523,7 @@ func (p *Page) View() string {
 	}
 	if h := p.detailHeight(); h > 0 {
 		b.WriteByte('\n')
-		b.WriteString(p.detail(h))
+		b.WriteString(p.detail(h, keys))
 	}
 	return widget.Lines(b.String(), p.width, p.height)
 }
@@ -609,7 +609,7 @@ func (p *Page) cells(r *store.Run, keys []string) []widget.Cell {
 }
 
 // detail is the panel under the table: the selected run's command, params and every metric.
-func (p *Page) detail(h int) string {
+func (p *Page) detail(h int, keys []string) string {
 	st := &p.ctx.Styles
 	r := p.selected()
 	if r == nil {
@@ -623,8 +623,7 @@ func (p *Page) detail(h int) string {
 		lines = append(lines, st.Bad.Render(fmt.Sprintf("exited with code %d", *r.ExitCode))+st.Muted.Render("  log: "+r.LogPath))
 	}
 	// Params whose columns did not fit the width are given here, for the selected run.
-	keys := p.paramKeys()
-	base := len(p.table.Columns) - len(keys)
+	base := len(p.table.Columns) - len(keys) // keys: paramKeys, as View has them
 	var hidden []string
 	for i, k := range keys {
 		if p.table.Width(base+i) == 0 {
