@@ -161,13 +161,11 @@ func statusLine(ctx *common.Context, s statusInfo, right string, w int) string {
 		parts = append(parts, h)
 	}
 	full, short := []string{}, []string{}
-	for _, c := range []struct {
-		status, sym string
-	}{{store.StatusRunning, "▶"}, {store.StatusFinished, "✓"}, {store.StatusFailed, "✗"}, {store.StatusLost, "?"}, {store.StatusKilled, "■"}} {
-		if n := s.counts[c.status]; n > 0 || c.status != store.StatusLost && c.status != store.StatusKilled {
-			style := ctx.Styles.Status(c.status)
-			full = append(full, style.Render(fmt.Sprintf("%s%d %s", c.sym, n, c.status)))
-			short = append(short, style.Render(fmt.Sprintf("%s%d", c.sym, n)))
+	for _, status := range []string{store.StatusRunning, store.StatusFinished, store.StatusFailed, store.StatusLost, store.StatusKilled} {
+		if n := s.counts[status]; n > 0 || status != store.StatusLost && status != store.StatusKilled {
+			style, sym := ctx.Styles.Status(status), common.StatusGlyph(status)
+			full = append(full, style.Render(fmt.Sprintf("%s%d %s", sym, n, status)))
+			short = append(short, style.Render(fmt.Sprintf("%s%d", sym, n)))
 		}
 	}
 	sep := st.Muted.Render(" │ ")

@@ -62,3 +62,23 @@ type ErrorMsg struct{ Err error }
 
 // MarksChangedMsg tells every page that the set of marked runs changed.
 type MarksChangedMsg struct{}
+
+// StatusGlyph is a run status as one glyph, the same in the status line and the Live legend:
+// ▶ running, ○ queued, ✓ finished, ✗ failed, ⊘ killed, ? lost (■ ● ▲ ◆ are run glyphs on charts).
+func StatusGlyph(status string) string {
+	switch status {
+	case store.StatusRunning:
+		return "▶"
+	case store.StatusQueued:
+		return "○"
+	case store.StatusFinished:
+		return "✓"
+	case store.StatusFailed:
+		return "✗"
+	case store.StatusKilled:
+		return "⊘"
+	case store.StatusLost:
+		return "?"
+	}
+	return "·"
+}

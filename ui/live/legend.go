@@ -6,33 +6,13 @@ import (
 
 	"github.com/charmbracelet/x/ansi"
 
-	"github.com/mlwb/mlwb/store"
+	"github.com/mlwb/mlwb/ui/common"
 	"github.com/mlwb/mlwb/ui/widget"
 )
 
 // The runs' legend and the charts' titles must name every run: when they do not fit they give
 // up, in turn, the status words, the length of the names, the names, the settings on the right,
 // and only then runs, counted in a "+N more" so none goes missing silently.
-
-// statusMark is a run status as one glyph (the status bar's, but killed is ⊘ there being ■ a run
-// glyph here).
-func statusMark(status string) string {
-	switch status {
-	case store.StatusRunning:
-		return "▶"
-	case store.StatusQueued:
-		return "○"
-	case store.StatusFinished:
-		return "✓"
-	case store.StatusFailed:
-		return "✗"
-	case store.StatusKilled:
-		return "⊘"
-	case store.StatusLost:
-		return "?"
-	}
-	return "·"
-}
 
 // legendEntry is one run in the header: its glyph, #id, name (cut to nameW cells, none at 0) and
 // status mark, with the status word when word is set.
@@ -43,7 +23,7 @@ func (p *Page) legendEntry(i, nameW int, word bool) string {
 	if nameW > 0 && f.name != "" {
 		s += " " + ansi.Truncate(f.name, nameW, "…")
 	}
-	mark := statusMark(f.status)
+	mark := common.StatusGlyph(f.status)
 	if word {
 		mark += " " + f.status
 	}

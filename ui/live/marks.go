@@ -1,7 +1,6 @@
 package live
 
 import (
-	"math"
 	"slices"
 
 	"github.com/charmbracelet/x/ansi"
@@ -21,7 +20,7 @@ func (p *Page) markEnds(plot []string, series []widget.ChartSeries, x0, x1, lo, 
 	n := 0
 	for k, s := range series {
 		j := len(s.Points) - 1
-		for j >= 0 && !finite(s.Points[j].X, s.Points[j].Y) {
+		for j >= 0 && !widget.Drawable(s.Points[j].X, s.Points[j].Y) {
 			j--
 		}
 		if j < 0 {
@@ -36,10 +35,6 @@ func (p *Page) markEnds(plot []string, series []widget.ChartSeries, x0, x1, lo, 
 		}
 		plot[row] = ansi.Cut(plot[row], 0, col) + s.Style.Render(marker(p.slots[k])) + ansi.Cut(plot[row], col+1, w)
 	}
-}
-
-func finite(x, y float64) bool {
-	return !math.IsNaN(x) && !math.IsNaN(y) && !math.IsInf(y, 0)
 }
 
 // cellOf is the cell (column, row) of point (x, y) in a w×h braille chart of [x0, x1]×[lo, hi],

@@ -49,7 +49,7 @@ func (c *Braille) Plot(w, h int, x0, x1, y0, y1 float64, series []ChartSeries) s
 	for si, s := range series {
 		px, py, have := 0, 0, false
 		for _, p := range s.Points {
-			if math.IsNaN(p.X) || math.IsNaN(p.Y) || math.IsInf(p.Y, 0) {
+			if !Drawable(p.X, p.Y) {
 				continue
 			}
 			x, y := sx(p.X), ph-1-sy(p.Y)
@@ -68,6 +68,9 @@ func (c *Braille) Plot(w, h int, x0, x1, y0, y1 float64, series []ChartSeries) s
 func scaler(lo, hi float64, n int) func(float64) int {
 	return func(v float64) int { return DotOf(v, lo, hi, n) }
 }
+
+// Drawable reports whether a chart draws point (x, y): NaN anywhere and an infinite y are gaps.
+func Drawable(x, y float64) bool { return !math.IsNaN(x) && !math.IsNaN(y) && !math.IsInf(y, 0) }
 
 // DotOf maps v in [lo, hi] to a dot 0…n, clamping, as the canvas places its points; it works in
 // halves so that hi − lo never overflows. Marks drawn over a chart use it to land on its line.
