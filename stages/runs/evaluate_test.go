@@ -91,13 +91,17 @@ func TestEvaluateRunScoreFromConfig(t *testing.T) {
 	}
 }
 
-// TestRunsDirOption: LaunchOptions.RunsDir puts the run's directory (log, artifacts) there — a
+// TestRunsDirOption: LaunchOptions.Home puts the run's directory (log, artifacts) in that project — a
 // rerun in a throwaway checkout keeps its run with the project's others — and the run's output
 // lands in that log.
 func TestRunsDirOption(t *testing.T) {
 	p, s := newProject(t)
-	keep := t.TempDir()
-	r := launch(t, p, s, LaunchOptions{Command: []string{"sh", "-c", "echo loss=0.5"}, RunsDir: keep})
+	home, err := project.Discover(t.TempDir())
+	if err != nil {
+		t.Fatal(err)
+	}
+	keep := filepath.Join(home.StateDir(), "runs")
+	r := launch(t, p, s, LaunchOptions{Command: []string{"sh", "-c", "echo loss=0.5"}, Home: home})
 	r = waitEnd(t, s, r.ID, 60*time.Second)
 	if !strings.HasPrefix(r.LogPath, keep+string(os.PathSeparator)) || !strings.HasPrefix(r.ArtifactDir, keep) {
 		t.Fatalf("log %s, artifacts %s: not under %s", r.LogPath, r.ArtifactDir, keep)

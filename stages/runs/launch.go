@@ -42,10 +42,10 @@ type LaunchOptions struct {
 	Workdir string
 	// Source records what started the run: cli, tui, demo.
 	Source string
-	// RunsDir is where the run's directory (log, artifacts) is made; "" is the project's
-	// .mlwb/runs. A rerun in a throwaway checkout keeps its run with the others, so removing the
+	// Home is the project whose .mlwb/runs holds the run's directory (log, artifacts); nil is
+	// Project. A rerun in a throwaway checkout keeps its run with the others, so removing the
 	// checkout does not take the log and artifacts along.
-	RunsDir string
+	Home *project.Project
 }
 
 // Launch records a run and starts its supervisor detached in a new session, so the run outlives
@@ -76,10 +76,11 @@ func Launch(ctx context.Context, o LaunchOptions) (*store.Run, error) {
 	}
 
 	uuid := store.NewRunUUID()
-	runDir := p.RunDir(uuid)
-	if o.RunsDir != "" {
-		runDir = filepath.Join(o.RunsDir, uuid)
+	home := o.Home
+	if home == nil {
+		home = p
 	}
+	runDir := home.RunDir(uuid)
 	artifacts := filepath.Join(runDir, "artifacts")
 	if err := os.MkdirAll(artifacts, 0o755); err != nil {
 		return nil, fmt.Errorf("run directory: %w", err)

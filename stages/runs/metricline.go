@@ -250,34 +250,33 @@ func (p *MetricParser) parseSegment(dst []Metric, seg []byte) []Metric {
 		return dst
 	}
 	for len(s) > 0 {
-		j := 0
-		for j < len(s) && !isSpace(s[j]) {
-			j++
-		}
-		tok := s[:j]
-		for j < len(s) && isSpace(s[j]) {
-			j++
-		}
-		s = s[j:]
+		var tok []byte
+		tok, s = nextToken(s)
 		// key: value among key=value tokens (step=0 loss=1.0 acc: 0.5): the key, its colon, then
 		// a token that is all number.
 		if k := len(tok) - 1; k > 0 && tok[k] == ':' && keyPrefixLen(tok) == k && len(s) > 0 {
-			e := 0
-			for e < len(s) && !isSpace(s[e]) {
-				e++
-			}
-			if raw, v, ok := numberValue(s[:e]); ok {
-				dst = p.add(dst, tok[:k], v, true, raw)
-				for e < len(s) && isSpace(s[e]) {
-					e++
-				}
-				s = s[e:]
+			val, rest := nextToken(s)
+			if raw, v, ok := numberValue(val); ok {
+				dst, s = p.add(dst, tok[:k], v, true, raw), rest
 				continue
 			}
 		}
 		dst = p.parseToken(dst, tok)
 	}
 	return dst
+}
+
+// nextToken splits s into its first whitespace-free token and what follows the spaces after it.
+func nextToken(s []byte) (tok, rest []byte) {
+	j := 0
+	for j < len(s) && !isSpace(s[j]) {
+		j++
+	}
+	tok = s[:j]
+	for j < len(s) && isSpace(s[j]) {
+		j++
+	}
+	return tok, s[j:]
 }
 
 // parseToken handles one whitespace-free token that may hold key=value.

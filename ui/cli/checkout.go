@@ -128,7 +128,7 @@ reach it. The new run is recorded in this project like any other.`,
 				return err
 			}
 			r, err := runs.Launch(ctx, runs.LaunchOptions{Store: s, Project: cp, DBPath: db, Name: old.Name,
-				Command: argv, Params: merged, Workdir: workdir, RunsDir: filepath.Join(p.StateDir(), "runs"),
+				Command: argv, Params: merged, Workdir: workdir, Home: p,
 				Tags: map[string]string{"mlwb.rerun_of": fmt.Sprint(old.ID)}})
 			if err != nil {
 				return err

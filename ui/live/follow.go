@@ -100,17 +100,17 @@ func choose(ctx context.Context, st *store.Store, cur []*followed, marked, kept 
 	why := "running runs"
 	picked := running
 	slices.Sort(marked)
+	var states map[int64]store.RunState
+	if len(marked)+len(kept) > 0 {
+		// One read for both lists: deleted runs are absent from it.
+		if states, err = st.RunStates(ctx, append(slices.Clone(marked), kept...)); err != nil {
+			return nil, "", fmt.Errorf("live runs: %w", err)
+		}
+	}
 	for _, extra := range []struct {
 		ids []int64
 		why string
 	}{{marked, "running and marked runs"}, {kept, "running, marked and ended runs"}} {
-		if len(extra.ids) == 0 {
-			continue
-		}
-		states, err := st.RunStates(ctx, extra.ids) // deleted runs are absent
-		if err != nil {
-			return nil, "", fmt.Errorf("live runs: %w", err)
-		}
 		for _, id := range extra.ids {
 			if _, ok := states[id]; !ok || len(picked) >= maxRuns || slices.ContainsFunc(picked, func(r *store.Run) bool { return r.ID == id }) {
 				continue
