@@ -232,7 +232,7 @@ func humanBytes(n int64) string {
 	return fmt.Sprintf("%d B", n)
 }
 
-// WriteTable prints rows under a header as aligned text, with values on one line (see oneLine) and
+// WriteTable prints rows under a header as aligned text, with values on one line (see OneLine) and
 // cut at 40 characters.
 func WriteTable(w io.Writer, head []string, rows [][]string) error {
 	cut := func(r []string) []string {
@@ -252,10 +252,10 @@ func WriteTable(w io.Writer, head []string, rows [][]string) error {
 	return err
 }
 
-// oneLine shows a value on one line of a table, as the Data tab's grid does: a line break (\n,
+// OneLine shows a value on one line of a table, as the Data tab's grid does: a line break (\n,
 // \r\n or \r) is ⏎, a tab →, and any other control character its Unicode control picture (ESC is
 // ␛, DEL ␡), so a value cannot break the table's rows or columns or move the terminal's cursor.
-func oneLine(s string) string {
+func OneLine(s string) string {
 	plain := true
 	for i := 0; i < len(s); i++ {
 		if s[i] < 0x20 || s[i] == 0x7f {
@@ -287,12 +287,12 @@ func oneLine(s string) string {
 	return b.String()
 }
 
-// oneLineCells applies oneLine to every cell of a table.
+// oneLineCells applies OneLine to every cell of a table.
 func oneLineCells(head []string, rows [][]string) ([]string, [][]string) {
 	clean := func(r []string) []string {
 		out := make([]string, len(r))
 		for i, v := range r {
-			out[i] = oneLine(v)
+			out[i] = OneLine(v)
 		}
 		return out
 	}

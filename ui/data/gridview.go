@@ -5,15 +5,12 @@ import (
 	"strconv"
 	"strings"
 
+	engine "github.com/mlwb/mlwb/stages/data"
 	"github.com/mlwb/mlwb/ui/widget"
 )
 
 // maxCellWidth caps a column's width, so one long text column does not push the others off.
 const maxCellWidth = 30
-
-// cellReplacer shows the control characters a value may hold (quoted newlines, tabs) as one
-// visible cell each, so a row stays one line.
-var cellReplacer = strings.NewReplacer("\r\n", "⏎", "\n", "⏎", "\r", "⏎", "\t", "→")
 
 // gridView draws the row grid in h lines: the header (frozen), the rows on screen, and a footer
 // with the row position, the columns shown and the index's progress.
@@ -70,7 +67,7 @@ func (p *Page) gridView(h int) string {
 		for c := g.colOff; c < g.colOff+shown; c++ {
 			v := ""
 			if c < len(rec) {
-				v = cellReplacer.Replace(rec[c])
+				v = engine.OneLine(rec[c])
 			}
 			cells = append(cells, widget.Cell{Text: v})
 		}
@@ -91,7 +88,7 @@ func (p *Page) gridColumns(visible [][]string, width int) ([]widget.Column, int)
 		w := widget.Width(g.columns[c])
 		for _, rec := range visible {
 			if c < len(rec) {
-				w = max(w, widget.Width(cellReplacer.Replace(rec[c])))
+				w = max(w, widget.Width(engine.OneLine(rec[c])))
 			}
 		}
 		w = max(3, min(w, maxCellWidth))

@@ -194,7 +194,7 @@ func cellText(v any) string {
 	case float64:
 		return widget.Num(x)
 	case string:
-		return strings.NewReplacer("\n", "⏎", "\t", "→").Replace(x)
+		return engine.OneLine(x)
 	}
 	return fmt.Sprint(v)
 }

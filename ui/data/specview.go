@@ -6,6 +6,7 @@ import (
 	"strconv"
 	"strings"
 
+	engine "github.com/mlwb/mlwb/stages/data"
 	"github.com/mlwb/mlwb/ui/widget"
 )
 
@@ -139,7 +140,7 @@ func (p *Page) specPreviewView(h int) string {
 	for _, c := range cols {
 		w := widget.Width(c.title)
 		for _, v := range c.vals[:min(len(c.vals), h-2)] {
-			w = max(w, widget.Width(cellReplacer.Replace(v)))
+			w = max(w, widget.Width(engine.OneLine(v)))
 		}
 		w = max(3, min(w, 18))
 		if used > 0 && used+1+w > p.width {
@@ -159,7 +160,7 @@ func (p *Page) specPreviewView(h int) string {
 			if r < len(cols[j].vals) {
 				v = cols[j].vals[r]
 			}
-			cells[j] = widget.Cell{Text: cellReplacer.Replace(v)}
+			cells[j] = widget.Cell{Text: engine.OneLine(v)}
 			switch {
 			case cols[j].raw:
 				cells[j].Style = &st.Muted
