@@ -253,7 +253,13 @@ func (s *Store) findRun(ctx context.Context, ref string, deleted bool) (*Run, er
 	ref = strings.TrimSpace(ref)
 	var id int64
 	if _, err := fmt.Sscanf(ref, "%d", &id); err == nil && fmt.Sprint(id) == ref {
-		return s.GetRun(ctx, id)
+		// A number is a run number first; a uuid prefix can be all digits too
+		// (6% of 6-character prefixes are), so one with no run of that number goes on
+		// to the uuid and name match.
+		r, err := s.GetRun(ctx, id)
+		if !errors.Is(err, ErrNotFound) {
+			return r, err
+		}
 	}
 	rows, err := s.db.QueryContext(ctx, `SELECT id FROM runs WHERE (deleted_at IS NOT NULL) = ?3 AND
 		(uuid = ?1 OR (length(?1) >= 4 AND uuid LIKE ?1 || '%') OR name = ?2) ORDER BY id LIMIT 2`, strings.ToLower(ref), ref, deleted)
