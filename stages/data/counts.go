@@ -41,6 +41,10 @@ type valueCounts struct {
 	hotInt map[int64]struct{}
 	hotF   map[float64]struct{} // floats
 	hotD   map[float64]struct{} // dates
+
+	// late promotes into the hot values those that turn frequent only after the column went
+	// approximate, so they are not missing from the top values.
+	late lateHeavy
 }
 
 // hotMax is how many repeated values of each kind keep counting past the limit.
@@ -91,6 +95,11 @@ func (vc *valueCounts) addString(b []byte) int32 {
 			}
 		}
 		vc.hll.InsertHash(xxhash.Sum64(b))
+		if vc.late.tick() {
+			if est, ok := vc.late.seeStr(b); ok {
+				return vc.promoteStr(b, est)
+			}
+		}
 		return -1
 	}
 	short := len(b) <= shortMax
@@ -142,6 +151,15 @@ func (vc *valueCounts) addInt(v int64) {
 			return
 		}
 		vc.hll.InsertHash(mix64(uint64(v) ^ saltInt))
+		if vc.late.tick() {
+			if est, ok := vc.late.seeNum(lateNum{KindInt, uint64(v)}); ok {
+				if vc.ints == nil {
+					vc.ints = map[int64]int64{}
+				}
+				vc.ints[v] += est
+				vc.hotInt = addToSet(vc.hotInt, v)
+			}
+		}
 		return
 	}
 	if vc.ints == nil {
@@ -190,16 +208,25 @@ func (vc *valueCounts) widenDense(v int64) bool {
 }
 
 // addFloat counts a float; addDate a date (epoch seconds).
-func (vc *valueCounts) addFloat(v float64) { vc.addNum(&vc.floats, vc.hotF, v, saltFloat) }
-func (vc *valueCounts) addDate(v float64)  { vc.addNum(&vc.dates, vc.hotD, v, saltDate) }
+func (vc *valueCounts) addFloat(v float64) { vc.addNum(&vc.floats, &vc.hotF, KindFloat, v, saltFloat) }
+func (vc *valueCounts) addDate(v float64)  { vc.addNum(&vc.dates, &vc.hotD, KindDate, v, saltDate) }
 
-func (vc *valueCounts) addNum(m *map[float64]int64, hot map[float64]struct{}, v float64, salt uint64) {
+func (vc *valueCounts) addNum(m *map[float64]int64, hot *map[float64]struct{}, k Kind, v float64, salt uint64) {
 	if vc.overflow {
-		if _, ok := hot[v]; ok {
+		if _, ok := (*hot)[v]; ok {
 			(*m)[v]++
 			return
 		}
 		vc.hll.InsertHash(mix64(math.Float64bits(v) ^ salt))
+		if vc.late.tick() {
+			if est, ok := vc.late.seeNum(lateNum{k, math.Float64bits(v)}); ok {
+				if *m == nil {
+					*m = map[float64]int64{}
+				}
+				(*m)[v] += est
+				*hot = addToSet(*hot, v)
+			}
+		}
 		return
 	}
 	if *m == nil {
@@ -257,7 +284,7 @@ func (vc *valueCounts) merge(o *valueCounts) {
 	for s, i := range o.strIdx {
 		if j, ok := vc.strIdx[s]; ok {
 			vc.strCounts[j] += o.strCounts[i]
-		} else if !vc.overflow {
+		} else if _, hot := o.hotStr[s]; !vc.overflow || hot {
 			vc.strIdx[s] = int32(len(vc.strCounts))
 			vc.strCounts = append(vc.strCounts, o.strCounts[i])
 			vc.distinct++
@@ -275,7 +302,13 @@ func (vc *valueCounts) merge(o *valueCounts) {
 		}
 		if vc.dense == nil || !vc.widenDense(v) {
 			if vc.overflow {
-				if _, ok := vc.ints[v]; ok { // held: its counts add up, as text, floats and dates do
+				// Held here, or hot there: its counts add up, as text, floats and dates do (a
+				// value promoted on one side only still reaches the top values).
+				_, held := vc.ints[v]
+				if _, hot := o.hotInt[v]; held || hot {
+					if vc.ints == nil {
+						vc.ints = map[int64]int64{}
+					}
 					vc.ints[v] += c
 				}
 				return
@@ -294,10 +327,14 @@ func (vc *valueCounts) merge(o *valueCounts) {
 		}
 		vc.dense[v-vc.denseBase] += c
 	})
-	for _, pair := range []struct{ dst, src *map[float64]int64 }{{&vc.floats, &o.floats}, {&vc.dates, &o.dates}} {
+	for _, pair := range []struct {
+		dst, src *map[float64]int64
+		srcHot   map[float64]struct{}
+	}{{&vc.floats, &o.floats, o.hotF}, {&vc.dates, &o.dates, o.hotD}} {
 		for v, c := range *pair.src {
 			if vc.overflow {
-				if _, ok := (*pair.dst)[v]; !ok {
+				_, held := (*pair.dst)[v]
+				if _, hot := pair.srcHot[v]; !held && !hot {
 					continue
 				}
 			}
@@ -394,6 +431,34 @@ func hottest[K cmp.Ordered](all iter.Seq2[K, int64]) []K {
 		out = append(out, x.k)
 	}
 	return out
+}
+
+// promoteStr makes text b hot, its count starting from est (lateHeavy's estimate), and returns
+// its counter's index.
+func (vc *valueCounts) promoteStr(b []byte, est int64) int32 {
+	s := string(b)
+	i, ok := vc.strIdx[s]
+	if ok { // held, but not hot: it had not repeated by the time the column went approximate
+		vc.strCounts[i] += est
+	} else {
+		i = int32(len(vc.strCounts))
+		vc.strIdx[s] = i
+		vc.strCounts = append(vc.strCounts, est)
+	}
+	if vc.hotStr == nil {
+		vc.hotStr = map[string]int32{}
+	}
+	vc.hotStr[s] = i
+	return i
+}
+
+// addToSet adds k to set, making the set when it is nil.
+func addToSet[K comparable](set map[K]struct{}, k K) map[K]struct{} {
+	if set == nil {
+		set = map[K]struct{}{}
+	}
+	set[k] = struct{}{}
+	return set
 }
 
 // asSet is keys as a set; nil when there are none, so a lookup in it costs next to nothing.

@@ -30,7 +30,11 @@ func (p *Profile) summaryRows() [][]string {
 		}
 		top := ""
 		if len(c.Top) > 0 && c.Top[0].Count > 1 {
-			top = fmt.Sprintf("%s (%d)", clipString(c.Top[0].Value, 16), c.Top[0].Count)
+			approx := ""
+			if c.TopApprox {
+				approx = "≈"
+			}
+			top = fmt.Sprintf("%s (%s%d)", clipString(c.Top[0].Value, 16), approx, c.Top[0].Count)
 		}
 		typ := c.Type
 		if c.Violations > 0 {

@@ -34,7 +34,7 @@ type Column struct {
 	Quantiles       map[string]any `json:"quantiles"`
 	QuantilesApprox bool           `json:"quantiles_approx"` // KLL sketch, rank error ≤ 1%
 	Top             []TopValue     `json:"top"`
-	TopApprox       bool           `json:"top_approx"` // values first seen after the exact limit are missing
+	TopApprox       bool           `json:"top_approx"` // past the exact limit: some counts are estimates, rare late values missing
 	Histogram       []Bin          `json:"histogram"`
 	Zeros           int64          `json:"zeros"`
 	Negatives       int64          `json:"negatives"`

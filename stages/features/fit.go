@@ -320,7 +320,7 @@ func fitImpute(cp *colPlan, im *Impute, pc *data.Column, warn *[]string, fail fa
 			return err
 		}
 		if pc.TopApprox {
-			*warn = append(*warn, fmt.Sprintf("column %q: the mode is from the profile's exact counts of the first distinct values only (it went approximate)", pc.Name))
+			*warn = append(*warn, fmt.Sprintf("column %q: the mode is from the profile's approximate top values (the column has more distinct values than it counts exactly)", pc.Name))
 		}
 		text = pc.Top[0].Value
 	default:
@@ -344,7 +344,7 @@ func fitOneHot(cp colPlan, oh *OneHot, pc *data.Column, warn *[]string, fail fai
 		return fail(oh.Line, "the profile keeps the %d most frequent values and the column has %d distinct ones; use top: %d or fewer", len(pc.Top), pc.Distinct, len(pc.Top))
 	}
 	if pc.TopApprox {
-		*warn = append(*warn, fmt.Sprintf("column %q: the frequent values come from the profile's exact counts of the first distinct values only (it went approximate)", pc.Name))
+		*warn = append(*warn, fmt.Sprintf("column %q: the frequent values come from the profile's approximate top values (the column has more distinct values than it counts exactly)", pc.Name))
 	}
 	for _, tv := range pc.Top[:min(oh.Top, len(pc.Top))] {
 		if len(tv.Value) >= 200 {

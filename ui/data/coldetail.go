@@ -374,7 +374,7 @@ func (p *Page) detailView(h int) string {
 			default:
 				t := fmt.Sprintf("top values · %d of %s%s distinct", len(c.Top), approx(c.DistinctApprox), groupDigits(c.Distinct))
 				if c.TopApprox {
-					t += " · ≈ values first seen after the exact limit are missing"
+					t += " · ≈ past the exact limit: some counts are estimates"
 				}
 				heading(t)
 			}
