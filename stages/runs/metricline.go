@@ -56,7 +56,7 @@ type Metric struct {
 //     (`  loss: 0.41`), Keras (`469/469 - 3s - loss: 0.29 - accuracy: 0.91`) and
 //     `Epoch 3 | loss: 0.41 | acc: 0.93`. At least one space must follow the
 //     colon, so `host:8080` and `cuda:0` are not metrics, and a colon inside
-//     ordinary text (`INFO: starting epoch 3`) yields nothing.
+//     ordinary text (`INFO: loading shards`) yields nothing.
 //   - A line that is one JSON object, or one Python dict literal as Hugging
 //     Face's Trainer prints it (`{'loss': 0.41, 'epoch': 0.5}`; single quotes,
 //     True/False/None, NaN/Infinity/nan/inf and np.float64(…) wrappers are
@@ -65,6 +65,10 @@ type Metric struct {
 //     (`{"train": {"loss": 0.4}}` gives `train/loss`). Members whose key is not
 //     a valid key (spaces, escapes) are skipped. A line that only looks like an
 //     object but does not parse is read as text instead.
+//   - Phrases: one to three words then a number, in a line that also has a
+//     step in words (`step 100: train loss 2.51, val loss 2.52`) or names a
+//     value with a colon (`Test set: Average loss: 0.0325`); see
+//     metricphrase.go for what counts as prose and gives nothing.
 //   - The extra patterns given to NewMetricParser: every named group of every
 //     match is a metric named after the group, when its text is a number.
 //     They add to the built-in forms; they do not replace them.
@@ -89,6 +93,9 @@ type MetricParser struct {
 	keyBuf   []byte      // flattened object keys
 	stepRank int         // index into stepKeys of the line's step key; -1: none
 	step     int64
+
+	phrases   []phrasePair // the current line's phrase pairs (metricphrase.go)
+	phraseBuf []byte       // their keys
 }
 
 type keyState struct {
@@ -207,9 +214,9 @@ func (p *MetricParser) assignSteps(ms []Metric) {
 	}
 }
 
-// parseText handles key=value tokens and `key: value` segments.
+// parseText handles key=value tokens, `key: value` segments and phrases.
 func (p *MetricParser) parseText(dst []Metric, line []byte) []Metric {
-	if bytes.IndexByte(line, '=') < 0 && bytes.IndexByte(line, ':') < 0 {
+	if bytes.IndexByte(line, '=') < 0 && bytes.IndexByte(line, ':') < 0 && !hasDigit(line) {
 		return dst // the common log line: nothing to find
 	}
 	start, n := 0, len(line)
@@ -233,7 +240,17 @@ func (p *MetricParser) parseText(dst []Metric, line []byte) []Metric {
 			start = i + 1
 		}
 	}
-	return p.parseSegment(dst, line[start:])
+	dst = p.parseSegment(dst, line[start:])
+	return p.addPhrases(dst)
+}
+
+func hasDigit(b []byte) bool {
+	for _, c := range b {
+		if isDigit(c) {
+			return true
+		}
+	}
+	return false
 }
 
 func (p *MetricParser) parseSegment(dst []Metric, seg []byte) []Metric {
@@ -247,6 +264,7 @@ func (p *MetricParser) parseSegment(dst []Metric, seg []byte) []Metric {
 		}
 	}
 	if bytes.IndexByte(s, '=') < 0 {
+		p.parsePhrases(s)
 		return dst
 	}
 	for len(s) > 0 {
