@@ -5,6 +5,7 @@ import (
 	"database/sql"
 	"errors"
 	"fmt"
+	"path/filepath"
 	"time"
 )
 
@@ -37,10 +38,24 @@ type DatasetSummary struct {
 	Latest   *DatasetVersion // nil when no version was recorded
 }
 
-// UpsertDataset records a dataset by name (updating its path and target) and returns its id.
+// UpsertDataset records a dataset by name (updating its path and target) and returns its id. A
+// dataset named by its own path (a file not declared in mlwb.yaml, as the Data tab and the CLI
+// name one) is whichever dataset already has that path, if one does: one file is one dataset,
+// with one history and one set of labels, whichever side recorded it first and whatever name
+// it was recorded under (earlier versions named it after the file's base name).
 func (s *Store) UpsertDataset(ctx context.Context, d Dataset) (int64, error) {
 	var id int64
 	err := s.writeTx(ctx, func(tx *Tx) error {
+		if d.Name == filepath.ToSlash(d.Path) {
+			err := tx.QueryRowContext(ctx, `UPDATE datasets SET target = CASE WHEN ?2 = '' THEN target ELSE ?2 END
+				WHERE id = (SELECT min(id) FROM datasets WHERE path = ?1) RETURNING id`, d.Path, d.Target).Scan(&id)
+			if err == nil {
+				return nil
+			}
+			if !errors.Is(err, sql.ErrNoRows) {
+				return fmt.Errorf("record dataset %q: %w", d.Name, err)
+			}
+		}
 		err := tx.QueryRowContext(ctx, `INSERT INTO datasets (name, path, target, created_at) VALUES (?,?,?,?)
 			ON CONFLICT (name) DO UPDATE SET path = excluded.path, target = excluded.target
 			RETURNING id`, d.Name, d.Path, d.Target, nowMS()).Scan(&id)

@@ -105,6 +105,11 @@ func declaredDataset(path string) (store.Dataset, *project.Project) {
 			return store.Dataset{Name: d.Name, Path: d.Path, Target: d.Target}, p
 		}
 	}
+	if rel, err := filepath.Rel(p.Root, abs); err == nil && rel != ".." && !strings.HasPrefix(rel, ".."+string(filepath.Separator)) {
+		// Named and stored by its project path, as the Data tab names a file it finds or opens,
+		// so the two record one dataset (and one set of labels), from whichever directory.
+		return store.Dataset{Name: filepath.ToSlash(rel), Path: rel}, p
+	}
 	return store.Dataset{}, p
 }
 

@@ -4,10 +4,13 @@ import (
 	"encoding/csv"
 	"encoding/json"
 	"os"
+	"path/filepath"
 	"reflect"
 	"strings"
 	"syscall"
 	"testing"
+
+	"github.com/mlwb/mlwb/store"
 )
 
 // TestDataLabelsVerbs drives mlwb data labels through the CLI in a project: set (with a label the
@@ -97,5 +100,48 @@ func TestDataLabelsVerbs(t *testing.T) {
 	if out, _ := runData(t, "labels", "export", "mail.csv"); !strings.Contains(out, "1,\"win, now\",spam\n") ||
 		!strings.Contains(out, "3,meeting moved,\n") || !strings.Contains(out, "4,\"\"\"free\"\" stuff\",ham\n") {
 		t.Fatalf("export after carry:\n%s", out)
+	}
+}
+
+// TestDataLabelsOneDatasetPerFile: an undeclared file is one dataset by its project path, from the
+// project root or a subdirectory, and a dataset recorded under another name before (the file
+// name, as earlier versions named it) is that same dataset: the labels set from each place are
+// one set, and the store holds one dataset.
+func TestDataLabelsOneDatasetPerFile(t *testing.T) {
+	dir := t.TempDir()
+	t.Chdir(dir)
+	git(t, dir, "init", "-q") // the project is the worktree, found from its subdirectories
+	os.WriteFile("mlwb.yaml", []byte("name: t\nlabels: [ok, bad]\n"), 0o644)
+	os.Mkdir("data", 0o755)
+	os.WriteFile("data/d.csv", []byte("a,b\n1,x\n2,y\n3,z\n"), 0o644)
+	os.Mkdir(".mlwb", 0o755)
+	s, err := store.Open(filepath.Join(dir, ".mlwb", "state.db"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	legacy, err := s.UpsertDataset(t.Context(), store.Dataset{Name: "d", Path: filepath.Join("data", "d.csv")})
+	s.Close()
+	if err != nil {
+		t.Fatal(err)
+	}
+	if _, err := runData(t, "labels", "set", "data/d.csv", "1", "ok"); err != nil {
+		t.Fatal(err)
+	}
+	t.Chdir(filepath.Join(dir, "data"))
+	if _, err := runData(t, "labels", "set", "d.csv", "2", "bad"); err != nil {
+		t.Fatal(err)
+	}
+	t.Chdir(dir)
+	if out, _ := runData(t, "labels", "show", "data/d.csv"); !strings.Contains(out, "2 of 3 rows labelled") {
+		t.Fatalf("show: %s", out)
+	}
+	s, err = store.Open(filepath.Join(dir, ".mlwb", "state.db"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer s.Close()
+	all, err := s.ListDatasets(t.Context())
+	if err != nil || len(all) != 1 || all[0].ID != legacy {
+		t.Fatalf("datasets %+v %v: want one, the record made under the file's base name", all, err)
 	}
 }
