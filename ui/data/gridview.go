@@ -5,7 +5,6 @@ import (
 	"strconv"
 	"strings"
 
-	engine "github.com/mlwb/mlwb/stages/data"
 	"github.com/mlwb/mlwb/ui/widget"
 )
 
@@ -67,7 +66,7 @@ func (p *Page) gridView(h int) string {
 		for c := g.colOff; c < g.colOff+shown; c++ {
 			v := ""
 			if c < len(rec) {
-				v = engine.OneLine(rec[c])
+				v = shownCell(rec[c])
 			}
 			cells = append(cells, widget.Cell{Text: v})
 		}
@@ -88,7 +87,7 @@ func (p *Page) gridColumns(visible [][]string, width int) ([]widget.Column, int)
 		w := widget.Width(g.columns[c])
 		for _, rec := range visible {
 			if c < len(rec) {
-				w = max(w, widget.Width(engine.OneLine(rec[c])))
+				w = max(w, widget.Width(shownCell(rec[c])))
 			}
 		}
 		w = max(3, min(w, maxCellWidth))

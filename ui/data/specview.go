@@ -6,7 +6,6 @@ import (
 	"strconv"
 	"strings"
 
-	engine "github.com/mlwb/mlwb/stages/data"
 	"github.com/mlwb/mlwb/ui/widget"
 )
 
@@ -140,7 +139,7 @@ func (p *Page) specPreviewView(h int) string {
 	for _, c := range cols {
 		w := widget.Width(c.title)
 		for _, v := range c.vals[:min(len(c.vals), h-2)] {
-			w = max(w, widget.Width(engine.OneLine(v)))
+			w = max(w, widget.Width(shownCell(v)))
 		}
 		w = max(3, min(w, 18))
 		if used > 0 && used+1+w > p.width {
@@ -160,7 +159,7 @@ func (p *Page) specPreviewView(h int) string {
 			if r < len(cols[j].vals) {
 				v = cols[j].vals[r]
 			}
-			cells[j] = widget.Cell{Text: engine.OneLine(v)}
+			cells[j] = widget.Cell{Text: shownCell(v)}
 			switch {
 			case cols[j].raw:
 				cells[j].Style = &st.Muted
