@@ -2,10 +2,8 @@ package cli
 
 import (
 	"fmt"
-	"maps"
 	"path/filepath"
 	"strings"
-	"time"
 
 	"github.com/spf13/cobra"
 
@@ -92,44 +90,12 @@ reach it. The new run is recorded in this project like any other.`,
 			if err != nil {
 				return err
 			}
-			if dir == "" {
-				dir = filepath.Join(p.StateDir(), "checkouts", fmt.Sprintf("run-%d-rerun-%d", old.ID, time.Now().Unix()))
-			}
-			code, err := restoreRun(cmd, p, old, dir)
-			if err != nil {
-				return err
-			}
-			cp, err := project.Discover(code)
-			if err != nil {
-				return err
-			}
-			if err := cp.EnsureStateDir(); err != nil { // the checkout's own state stays ignored there
-				return err
-			}
-			ps, err := s.Params(ctx, []int64{old.ID})
-			if err != nil {
-				return err
-			}
-			merged := maps.Clone(ps[old.ID])
-			if merged == nil {
-				merged = map[string]string{}
-			}
-			maps.Copy(merged, over)
-			argv := old.Command
-			if len(over) > 0 && cp.Config.Train.Command != "" {
-				argv = nil // rebuilt from the template with the new values
-			}
-			workdir := code
-			if rel, err := filepath.Rel(p.Root, old.Workdir); err == nil && !strings.HasPrefix(rel, "..") {
-				workdir = filepath.Join(code, rel)
-			}
 			db, err := filepath.Abs(s.Path())
 			if err != nil {
 				return err
 			}
-			r, err := runs.Launch(ctx, runs.LaunchOptions{Store: s, Project: cp, DBPath: db, Name: old.Name,
-				Command: argv, Params: merged, Workdir: workdir, Home: p,
-				Tags: map[string]string{"mlwb.rerun_of": fmt.Sprint(old.ID)}})
+			r, code, err := runs.Rerun(ctx, runs.RerunOptions{Run: old, Dir: dir,
+				LaunchOptions: runs.LaunchOptions{Store: s, Project: p, DBPath: db, Name: old.Name, Params: over}})
 			if err != nil {
 				return err
 			}

@@ -159,6 +159,18 @@ func (p *Page) submitForm(f *form) tea.Cmd {
 		if o.Name == "" {
 			o.Name = r.Name + "-rerun"
 		}
+		if p.ctx.Project.InGit && r.GitCommit != "" {
+			// On the run's own code, as `mlwb rerun` does: launching in the working tree ran
+			// whatever the code is today.
+			ro := runsengine.RerunOptions{LaunchOptions: o, Run: r}
+			return func() tea.Msg {
+				nr, code, err := runsengine.Rerun(context.Background(), ro)
+				if err != nil {
+					return formDoneMsg{"rerun: " + err.Error()}
+				}
+				return formDoneMsg{fmt.Sprintf("launched run %d on run %d's code in %s: %s", nr.ID, r.ID, code, strings.Join(nr.Command, " "))}
+			}
+		}
 		if cfg := p.ctx.Project.Config; cfg == nil || cfg.Train.Command == "" {
 			o.Command, o.Workdir = r.Command, r.Workdir // no template to fill: the same argv
 		}

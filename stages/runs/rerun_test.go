@@ -1,0 +1,86 @@
+package runs
+
+import (
+	"context"
+	"os"
+	"os/exec"
+	"path/filepath"
+	"testing"
+	"time"
+
+	"github.com/mlwb/mlwb/stages/project"
+	"github.com/mlwb/mlwb/store"
+)
+
+// TestRerunRunsTheRunsCode: a run made at one commit, rerun after the script changed and with a
+// param overridden, runs the old script (its loss) with the new param (its lr), is tagged as a
+// rerun and keeps its log with the project's runs; the working tree is untouched.
+func TestRerunRunsTheRunsCode(t *testing.T) {
+	if _, err := exec.LookPath("git"); err != nil {
+		t.Skip("git is not installed")
+	}
+	dir := t.TempDir()
+	git := func(args ...string) {
+		t.Helper()
+		cmd := exec.Command("git", append([]string{"-C", dir, "-c", "user.name=t", "-c", "user.email=t@t"}, args...)...)
+		if out, err := cmd.CombinedOutput(); err != nil {
+			t.Fatalf("git %v: %v\n%s", args, err, out)
+		}
+	}
+	write := func(name, text string) {
+		if err := os.WriteFile(filepath.Join(dir, name), []byte(text), 0o644); err != nil {
+			t.Fatal(err)
+		}
+	}
+	git("init", "-q")
+	write(".gitignore", ".mlwb/\n")
+	write("mlwb.yaml", "name: t\ntrain:\n  command: sh train.sh {lr}\n  params: {lr: 0.1}\n")
+	write("train.sh", `echo "loss=1 lr=$1"`+"\n")
+	git("add", ".")
+	git("commit", "-q", "-m", "one")
+	p, err := project.Discover(dir)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := p.EnsureStateDir(); err != nil {
+		t.Fatal(err)
+	}
+	s, err := store.Open(p.DefaultDBPath())
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { s.Close() })
+	first := waitEnd(t, s, launch(t, p, s, LaunchOptions{Name: "base"}).ID, 60*time.Second)
+
+	write("train.sh", `echo "loss=2 lr=$1"`+"\n")
+	git("commit", "-q", "-am", "two")
+	t.Setenv(roleEnv, "supervise")
+	r, code, err := Rerun(context.Background(), RerunOptions{Run: first,
+		LaunchOptions: LaunchOptions{Store: s, Project: p, DBPath: p.DefaultDBPath(), Exe: os.Args[0], Name: "again",
+			Params: map[string]string{"lr": "0.5"}}})
+	os.Unsetenv(roleEnv)
+	if err != nil {
+		t.Fatal(err)
+	}
+	r = waitEnd(t, s, r.ID, 60*time.Second)
+	ctx := context.Background()
+	for key, want := range map[string]float64{"loss": 1, "lr": 0.5} {
+		h, err := s.History(ctx, r.ID, key)
+		if err != nil || len(h) != 1 || h[0].Value != want {
+			t.Fatalf("rerun's %s: %+v %v, want %v (the first commit's script, the new param)", key, h, err, want)
+		}
+	}
+	tags, err := s.Tags(ctx, []int64{r.ID})
+	if err != nil || tags[r.ID]["mlwb.rerun_of"] != "1" || r.GitCommit != first.GitCommit {
+		t.Fatalf("tags %v %v, commit %s (first %s)", tags, err, r.GitCommit, first.GitCommit)
+	}
+	if rel, err := filepath.Rel(p.StateDir(), r.LogPath); err != nil || filepath.Dir(filepath.Dir(rel)) != "runs" {
+		t.Fatalf("log %s: not with the project's runs", r.LogPath)
+	}
+	if b, _ := os.ReadFile(filepath.Join(dir, "train.sh")); string(b) != `echo "loss=2 lr=$1"`+"\n" {
+		t.Fatalf("working tree touched: %q", b)
+	}
+	if _, err := os.Stat(filepath.Join(code, "train.sh")); err != nil {
+		t.Fatalf("restored code: %v", err)
+	}
+}
