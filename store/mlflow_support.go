@@ -200,7 +200,7 @@ func (s *Store) UpdateRun(ctx context.Context, runID int64, u RunUpdate) error {
 		sets, args = append(sets, "ended_at = ?"), append(args, u.Ended.UnixMilli())
 	}
 	if u.Name != nil {
-		sets, args = append(sets, "name = ?"), append(args, *u.Name)
+		sets, args = append(sets, "name = ?"), append(args, printableName(*u.Name))
 	}
 	if len(sets) == 0 {
 		sets = []string{"id = id"} // still reports a missing run

@@ -89,6 +89,7 @@ func (s *Store) CreateRun(ctx context.Context, r *Run, params, tags map[string]s
 	if r.Status == "" {
 		r.Status = StatusRunning
 	}
+	r.Name = printableName(r.Name)
 	if r.Source == "" {
 		r.Source = "cli"
 	}
