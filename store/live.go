@@ -186,9 +186,11 @@ func (s *Store) ClearAlert(ctx context.Context, runID int64, rule string) error 
 }
 
 // Alerts returns the alerts of the given runs (all runs when runIDs is empty), newest first;
-// activeOnly leaves out cleared ones.
+// activeOnly leaves out cleared ones. A deleted run's alerts are left out: the status line
+// counted the failures of runs removed with `runs rm`, and never stopped warning of them.
 func (s *Store) Alerts(ctx context.Context, runIDs []int64, activeOnly bool) ([]Alert, error) {
-	q := `SELECT id, coalesce(run_id, 0), rule, severity, message, raised_at, coalesce(cleared_at, 0) FROM alerts WHERE 1`
+	q := `SELECT id, coalesce(run_id, 0), rule, severity, message, raised_at, coalesce(cleared_at, 0) FROM alerts
+		WHERE (run_id IS NULL OR run_id NOT IN (SELECT id FROM runs WHERE deleted_at IS NOT NULL))`
 	var args []any
 	if len(runIDs) > 0 {
 		var in string

@@ -186,9 +186,12 @@ func (c *Checker) check(ctx context.Context, live, bad, done []*store.Run, now t
 	return raised, nil
 }
 
+// isLoss reports whether key contains a loss key, in any case: Keras and PyTorch's examples
+// print `Loss`, and `Train Loss: nan` must raise the alert as `train loss: nan` does.
 func (c *Checker) isLoss(key string) bool {
+	lower := strings.ToLower(key)
 	for _, k := range c.rules.LossKeys {
-		if k != "" && strings.Contains(key, k) {
+		if k != "" && strings.Contains(lower, strings.ToLower(k)) {
 			return true
 		}
 	}

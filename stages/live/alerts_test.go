@@ -85,6 +85,12 @@ func TestAlertNonFiniteLossRaisedOnceAndCleared(t *testing.T) {
 	if len(all) != 1 || all[0].Cleared == 0 {
 		t.Fatalf("history %+v", all)
 	}
+	// Capitalised, as Keras and PyTorch's examples print it: a loss all the same.
+	caps := alive(t, s, "caps", now)
+	at(t, s, caps.ID, "Train_Loss", now, math.NaN())
+	if got := check(t, c, now); len(got) != 1 || got[0].RunID != caps.ID || got[0].Rule != RuleNonFinite {
+		t.Fatalf("NaN Train_Loss: %+v", got)
+	}
 }
 
 func TestAlertStalledOnlyWhileAlive(t *testing.T) {
