@@ -154,7 +154,7 @@ func (p *MetricParser) Parse(dst []Metric, line []byte) []Metric {
 		line = line[i+1:]
 	}
 	if bytes.IndexByte(line, 0x1b) >= 0 {
-		p.buf = stripANSI(p.buf[:0], line)
+		p.buf = StripANSI(p.buf[:0], line)
 		line = p.buf
 	}
 	if p.keys == nil {
@@ -774,10 +774,10 @@ func keyPrefixLen(s []byte) int {
 	return i
 }
 
-// stripANSI appends line to dst without ANSI escape sequences: CSI
+// StripANSI appends line to dst without ANSI escape sequences: CSI
 // (`ESC [ … final`), OSC (`ESC ] … BEL` or `ESC ] … ESC \`) and two-byte
 // escapes.
-func stripANSI(dst, line []byte) []byte {
+func StripANSI(dst, line []byte) []byte {
 	for i := 0; i < len(line); i++ {
 		c := line[i]
 		if c != 0x1b {

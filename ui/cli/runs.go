@@ -275,7 +275,7 @@ func writeRunsCSV(w io.Writer, js []runJSON) error {
 				row = append(row, "")
 				continue
 			}
-			row = append(row, fmtNum(m.last))
+			row = append(row, strconv.FormatFloat(m.last, 'g', -1, 64)) // CSV is for programs: every digit
 		}
 		cw.Write(row)
 	}

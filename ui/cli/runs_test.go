@@ -191,9 +191,12 @@ func TestRunsShowNaN(t *testing.T) {
 	if err != nil || !strings.Contains(out, "last NaN") {
 		t.Fatalf("runs show: %v\n%s", err, out)
 	}
+	if err := s.WriteMetrics(ctx, []store.Point{{RunID: r.ID, Key: "acc", Step: 0, Value: 1234567.891}, {RunID: r.ID, Key: "err", Step: 0, Value: 0.123456789012}}); err != nil {
+		t.Fatal(err)
+	}
 	out, err = mlwbCmd(t, "runs", "ls", "--csv")
-	if err != nil || !strings.Contains(out, "NaN") {
-		t.Fatalf("runs ls --csv: %v\n%s", err, out)
+	if err != nil || !strings.Contains(out, "NaN") || !strings.Contains(out, "1.234567891e+06") || !strings.Contains(out, "0.123456789012") {
+		t.Fatalf("runs ls --csv (NaN, and every digit): %v\n%s", err, out)
 	}
 	r2 := &store.Run{Name: "dirtyrun", Status: store.StatusFinished, GitCommit: "0123456789abcdef", GitDirty: true}
 	if err := s.CreateRun(ctx, r2, nil, nil); err != nil {

@@ -10,6 +10,7 @@ import (
 	"charm.land/bubbles/v2/key"
 	tea "charm.land/bubbletea/v2"
 
+	runsengine "github.com/mlwb/mlwb/stages/runs"
 	"github.com/mlwb/mlwb/store"
 	"github.com/mlwb/mlwb/themes"
 	"github.com/mlwb/mlwb/ui/widget"
@@ -102,12 +103,17 @@ func readLogTail(path string) logMsg {
 	return m
 }
 
-// printable makes a log line safe to draw: invalid UTF-8, control characters (escape sequences
-// a program printed) and tabs become visible stand-ins, and a huge line is cut.
+// printable makes a log line safe to draw: its colours and other escape sequences are taken
+// out (rich, Keras and loguru colour their output: `·[32mepoch=1·[0m` was unreadable), and
+// invalid UTF-8, the other control characters and tabs become visible stand-ins, and a huge
+// line is cut.
 func printable(b []byte) string {
 	cut := len(b) > maxLogLine
 	if cut {
 		b = b[:maxLogLine]
+	}
+	if bytes.IndexByte(b, 0x1b) >= 0 {
+		b = runsengine.StripANSI(nil, b)
 	}
 	s := strings.ToValidUTF8(string(b), "�")
 	s = strings.Map(func(r rune) rune {

@@ -626,8 +626,8 @@ func (p *Page) detail(h int, keys []string) string {
 	base := len(p.table.Columns) - len(keys) // keys: paramKeys, as View has them
 	var hidden []string
 	for i, k := range keys {
-		if p.table.Width(base+i) == 0 {
-			hidden = append(hidden, k+"="+p.params[r.ID][k])
+		if v, ok := p.params[r.ID][k]; ok && p.table.Width(base+i) == 0 { // only the run's own params
+			hidden = append(hidden, k+"="+v)
 		}
 	}
 	if len(hidden) > 0 {

@@ -134,7 +134,7 @@ func TestRunsPageFilterDetailLogTag(t *testing.T) {
 	// Its log, with the escape sequence it printed made harmless, and a search.
 	press(t, pg, "l")
 	v = screen(pg)
-	if !strings.Contains(v, "epoch=2 acc=0.9") || strings.Contains(pg.logv.lines[2], "\x1b") {
+	if !strings.Contains(v, "epoch=2 acc=0.9") || pg.logv.lines[2] != "warning: red text" {
 		t.Fatalf("log:\n%s", v)
 	}
 	if pg.logv.run.Status != store.StatusRunning && strings.Contains(v, "following") {
@@ -158,5 +158,27 @@ func TestRunsPageFilterDetailLogTag(t *testing.T) {
 	press(t, pg, "x")
 	if v := screen(pg); !strings.Contains(v, "has ended") {
 		t.Fatalf("stop of an ended run:\n%s", v)
+	}
+}
+
+// TestHiddenParamsOnlyTheRunsOwn: the line of params whose columns did not fit names only the
+// selected run's params (a run without lr was shown "lr=").
+func TestHiddenParamsOnlyTheRunsOwn(t *testing.T) {
+	pg, s := pageFixture(t)
+	r := &store.Run{Name: "bare", Status: store.StatusFinished, Created: time.UnixMilli(9000)}
+	if err := s.CreateRun(context.Background(), r, nil, nil); err != nil {
+		t.Fatal(err)
+	}
+	pg.SetSize(40, 30) // too narrow for the lr column
+	run(t, pg, pg.Init())
+	if pg.selected() == nil || pg.selected().ID != r.ID {
+		t.Fatalf("could not select run %d", r.ID)
+	}
+	if v := screen(pg); strings.Contains(v, "lr=") || strings.Contains(v, "not in the table") {
+		t.Fatalf("a run without params lists hidden ones:\n%s", v)
+	}
+	press(t, pg, "j") // run 3, lr=0.01
+	if v := screen(pg); !strings.Contains(v, "1 param not in the table: lr=0.01") {
+		t.Fatalf("a run with lr does not list it:\n%s", v)
 	}
 }
