@@ -2,9 +2,11 @@ package data
 
 import (
 	"context"
+	"fmt"
 	"math"
 	"os"
 	"path/filepath"
+	"strings"
 	"testing"
 )
 
@@ -66,5 +68,23 @@ func TestShortStringCounts(t *testing.T) {
 		if vc.strCounts[i] != want[s] {
 			t.Fatalf("%q: count %d, want %d", s, vc.strCounts[i], want[s])
 		}
+	}
+}
+
+// TestDistinctEstimateCapped: the HyperLogLog estimate of a column of unique values is never
+// more than its non-null count (200,000 unique integers came out ≈201,101).
+func TestDistinctEstimateCapped(t *testing.T) {
+	var b strings.Builder
+	b.WriteString("id\n")
+	for i := range 200_000 {
+		fmt.Fprintf(&b, "%d\n", i)
+	}
+	path := writeFile(t, filepath.Join(t.TempDir(), "ids.csv"), []byte(b.String()))
+	p, err := ProfileFile(context.Background(), path, Options{Workers: 1, DistinctLimit: 1000})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if c := p.Columns[0]; !c.DistinctApprox || c.Distinct > 200_000 || c.Distinct < 199_000 {
+		t.Fatalf("distinct %d (approx %v) of 200,000 unique values", c.Distinct, c.DistinctApprox)
 	}
 }

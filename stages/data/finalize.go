@@ -155,6 +155,9 @@ func (c *colAcc) finish(name string, rows int64) Column {
 		}
 	}
 	col.Distinct, col.DistinctApprox = c.values.count()
+	if col.DistinctApprox && col.Distinct > nonNull {
+		col.Distinct = nonNull // an estimate over a column of unique values can come out above its count
+	}
 	col.Top = c.topValues(topN)
 	col.TopApprox = c.values.overflow
 	switch typ {

@@ -8,6 +8,7 @@ import (
 	"fmt"
 	"io"
 	"os"
+	"slices"
 	"strings"
 	"sync"
 	"sync/atomic"
@@ -234,6 +235,9 @@ func sortColumns(path string, dl *dialect, keys []SortKey) ([]*sortColumn, error
 					}
 					break
 				}
+			}
+			if i := strings.LastIndexByte(k.Column, ':'); c.field < 0 && i > 0 && slices.Contains(dl.names, k.Column[:i]) {
+				return nil, fmt.Errorf("sort: %s: key %q: direction %q is neither asc nor desc", path, k.Column, k.Column[i+1:])
 			}
 			if c.field < 0 {
 				names := dl.names

@@ -500,6 +500,7 @@ func TestSortBadInput(t *testing.T) {
 		want       []string
 	}{
 		{write("u.csv", "delay,origin\n1,ORD\n"), "delay,dest", []string{"u.csv", `no column "dest"`, "delay, origin"}},
+		{write("v.csv", "delay,origin\n1,ORD\n"), "delay:up", []string{"v.csv", `key "delay:up": direction "up" is neither asc nor desc`}},
 		{write("u.jsonl", "{\"a\":1}\n{\"b\":2}\n"), "c", []string{"u.jsonl", `no record has the key "c"`}},
 		{write("arr.json", "[{\"a\":1}]"), "a", []string{"arr.json", "CSV, TSV and JSON Lines"}},
 		{write("empty.csv", ""), "a", []string{"empty.csv", "empty"}},

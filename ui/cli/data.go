@@ -51,6 +51,7 @@ shape is documented in the README), --md as Markdown.`,
 			}
 			path := args[0]
 			ds, proj := declaredDataset(path)
+			asked := o.Target // given on the command line, not taken from mlwb.yaml
 			if o.Target == "" {
 				o.Target = ds.Target
 			}
@@ -60,6 +61,16 @@ shape is documented in the README), --md as Markdown.`,
 			prog.clear()
 			if err != nil {
 				return &exitError{code: 2, err: err}
+			}
+			if asked != "" && p.Target == nil { // a typo in --target is an error, as an unknown column is to filter and sort
+				var names []string
+				for _, c := range p.Columns[:min(len(p.Columns), 20)] {
+					names = append(names, c.Name)
+				}
+				if len(p.Columns) > 20 {
+					names = append(names, fmt.Sprintf("… (%d in all)", len(p.Columns)))
+				}
+				return &exitError{code: 2, err: fmt.Errorf("%s has no column %q (--target); its columns: %s", path, asked, data.OneLine(strings.Join(names, ", ")))}
 			}
 			if proj != nil && !noStore {
 				if err := storeProfile(cmd, g, proj, ds, p); err != nil {

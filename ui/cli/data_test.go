@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"context"
 	"encoding/json"
+	"errors"
 	"os"
 	"os/exec"
 	"path/filepath"
@@ -53,6 +54,12 @@ func TestDataProfileAndDiff(t *testing.T) {
 	var p data.Profile
 	if err := json.Unmarshal([]byte(out), &p); err != nil || p.Rows != 3 || p.Target == nil || p.Target.Classes[0].Value != "cat" || p.Hash == "" {
 		t.Fatalf("profile: %v %+v", err, p)
+	}
+	// A target that is not a column, given on the command line: an error naming the columns.
+	_, err = runData(t, "profile", "d.csv", "--target", "lable", "--no-store")
+	var ee *exitError
+	if !errors.As(err, &ee) || ee.code != 2 || !strings.Contains(err.Error(), `d.csv has no column "lable" (--target); its columns: label, w`) {
+		t.Fatalf("profile --target lable: %v", err)
 	}
 	s, err := store.Open(filepath.Join(dir, ".mlwb", "state.db"))
 	if err != nil {
