@@ -219,5 +219,5 @@ func histogramBar(c engine.Column, w int) string {
 	if len(vals) == 0 {
 		return ""
 	}
-	return widget.Sparkline(vals, min(w, len(vals)))
+	return widget.CountBars(vals)
 }

@@ -300,7 +300,7 @@ func evalLines(c *common.Context, rep *eval.Report, w int) []string {
 		for i, n := range g.Residuals.Counts {
 			counts[i] = float64(n)
 		}
-		out = append(out, st.Muted.Render("residuals ")+st.Accent.Render(widget.Sparkline(counts, len(counts))))
+		out = append(out, st.Muted.Render("residuals ")+st.Accent.Render(widget.CountBars(counts)))
 		return out
 	}
 	cl := rep.Classification

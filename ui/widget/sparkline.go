@@ -50,3 +50,26 @@ func Sparkline(values []float64, w int) string {
 	}
 	return string(out) + strings.Repeat(" ", w-cells)
 }
+
+// CountBars draws counts (a histogram's bins, a frequency table) as one block character each,
+// scaled from zero to the largest, where Sparkline scales from the smallest: a uniform column's
+// bins 218, 211 … 177 are all near-full bars, not a jagged line from ▁ to █. A count of zero is
+// a space, and any count above zero at least ▁, so an occupied bin never looks empty.
+func CountBars(counts []float64) string {
+	hi := 0.0
+	for _, v := range counts {
+		if v > hi && !math.IsInf(v, 0) {
+			hi = v
+		}
+	}
+	out := make([]rune, len(counts))
+	for i, v := range counts {
+		if !(v > 0) || hi == 0 || math.IsInf(v, 0) {
+			out[i] = ' '
+			continue
+		}
+		k := int(math.Ceil(v/hi*float64(len(sparkBlocks)))) - 1
+		out[i] = sparkBlocks[max(0, min(k, len(sparkBlocks)-1))]
+	}
+	return string(out)
+}
