@@ -10,6 +10,7 @@ import (
 	"os/user"
 	"path/filepath"
 	"strconv"
+	"strings"
 	"syscall"
 	"time"
 
@@ -144,8 +145,17 @@ func recordGit(ctx context.Context, root string, r *store.Run) {
 	}
 	if dirty, err := versions.Dirty(ctx, root); err == nil && dirty {
 		r.GitDirty = true
-		if patch, err := versions.Patch(ctx, root); err == nil {
+		if patch, left, err := versions.RunPatch(ctx, root); err == nil {
 			r.GitPatch = patch
+			if len(left) > 0 {
+				shown := left[:min(len(left), 10)]
+				more := ""
+				if len(left) > len(shown) {
+					more = fmt.Sprintf(" and %d more", len(left)-len(shown))
+				}
+				r.Note = fmt.Sprintf("untracked files not recorded with the code (too big, or not regular files): %s%s",
+					strings.Join(shown, ", "), more)
+			}
 		}
 	}
 }

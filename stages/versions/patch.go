@@ -3,6 +3,8 @@ package versions
 import (
 	"context"
 	"fmt"
+	"os"
+	"path/filepath"
 	"strings"
 )
 
@@ -10,12 +12,61 @@ import (
 // against HEAD as a binary-safe unified diff that `git apply` accepts; ""
 // when there are none. In a repository with no commits it is the diff of
 // the index and worktree against the empty tree. Untracked files are not
-// included.
+// included (RunPatch adds them).
 //
 // It needs the git CLI: without one on PATH the error wraps ErrNoGitCLI
 // (go-git cannot diff a worktree against a commit). When ctx ends first the
 // error wraps ctx.Err().
 func Patch(ctx context.Context, root string) (string, error) {
+	return patchWith(ctx, root, nil)
+}
+
+// Limits on the untracked files a run's patch takes: scripts and configs, not the data or
+// checkpoints someone has not put in .gitignore.
+const (
+	maxUntrackedFile  = 1 << 20
+	maxUntrackedTotal = 8 << 20
+	maxUntrackedFiles = 500
+)
+
+// RunPatch is Patch with the untracked files git does not ignore added as new files: a script
+// the run used that nobody committed yet, which a checkout or rerun of the run needs (the run
+// was marked dirty, yet its checkout lacked the file and its rerun failed). A file over 1 MiB,
+// or past 500 files or 8 MiB in all, is left out and named in left with its size, as is
+// anything that is not a regular file. The user's index is not touched: the new files are
+// marked intent-to-add in a copy of it.
+func RunPatch(ctx context.Context, root string) (patch string, left []string, err error) {
+	git := gitPath()
+	if git == "" {
+		return "", nil, fmt.Errorf("patch of %s: %w", root, ErrNoGitCLI)
+	}
+	out, err := runGit(ctx, git, root, "ls-files", "--others", "--exclude-standard", "-z")
+	if err != nil {
+		return "", nil, err
+	}
+	var keep []string
+	var total int64
+	for _, name := range strings.Split(string(out), "\x00") {
+		if name == "" {
+			continue
+		}
+		st, err := os.Lstat(filepath.Join(root, name))
+		switch {
+		case err != nil || !st.Mode().IsRegular():
+			left = append(left, name+" (not a regular file)")
+		case st.Size() > maxUntrackedFile || total+st.Size() > maxUntrackedTotal || len(keep) == maxUntrackedFiles:
+			left = append(left, fmt.Sprintf("%s (%d bytes)", name, st.Size()))
+		default:
+			keep = append(keep, name)
+			total += st.Size()
+		}
+	}
+	patch, err = patchWith(ctx, root, keep)
+	return patch, left, err
+}
+
+// patchWith is Patch with the untracked files named in untracked included as new files.
+func patchWith(ctx context.Context, root string, untracked []string) (string, error) {
 	git := gitPath()
 	if git == "" {
 		return "", fmt.Errorf("patch of %s: %w", root, ErrNoGitCLI)
@@ -32,7 +83,24 @@ func Patch(ctx context.Context, root string) (string, error) {
 		}
 		base = strings.TrimSpace(string(empty))
 	}
-	out, err := runGit(ctx, git, root, "diff", "--binary", "--no-color", "--no-ext-diff", "--no-textconv",
+	var env []string
+	if len(untracked) > 0 {
+		tmp, err := os.MkdirTemp("", "mlwb-index-")
+		if err != nil {
+			return "", fmt.Errorf("patch of %s: %w", root, err)
+		}
+		defer os.RemoveAll(tmp)
+		index := filepath.Join(tmp, "index")
+		if err := copyIndex(ctx, git, root, index); err != nil {
+			return "", err
+		}
+		env = []string{"GIT_INDEX_FILE=" + index}
+		list := []byte(strings.Join(untracked, "\x00") + "\x00")
+		if _, err := runGitIO(ctx, git, root, env, list, "add", "--intent-to-add", "--pathspec-from-file=-", "--pathspec-file-nul"); err != nil {
+			return "", fmt.Errorf("patch of %s: marking the untracked files: %w", root, err)
+		}
+	}
+	out, err := runGitIO(ctx, git, root, env, nil, "diff", "--binary", "--no-color", "--no-ext-diff", "--no-textconv",
 		"--src-prefix=a/", "--dst-prefix=b/", base, "--")
 	if err != nil {
 		return "", err

@@ -3,7 +3,10 @@ package versions
 import (
 	"context"
 	"errors"
+	"fmt"
+	"os"
 	"os/exec"
+	"path/filepath"
 	"strings"
 	"testing"
 )
@@ -83,5 +86,47 @@ func TestPatchTimeout(t *testing.T) {
 	cancel()
 	if _, err := Patch(ctx, dir); !errors.Is(err, context.Canceled) {
 		t.Fatalf("error = %v; want context.Canceled", err)
+	}
+}
+
+// TestRunPatchUntracked: a run's patch takes the untracked files git does not ignore as new
+// files (text and binary), leaves out one over the size limit (named, with its size) and ignored
+// ones, does not touch the user's index, and a checkout of the commit plus the patch has them.
+func TestRunPatchUntracked(t *testing.T) {
+	needGit(t)
+	dir, _, head := committedRepo(t) // its .gitignore has *.log
+	commit := head.String()
+	ctx := context.Background()
+	write(t, dir, "train.py", "lr = 0.5\nprint(lr)\n")
+	write(t, dir, "helper.py", "x = 1\n")
+	write(t, dir, "blob.bin", "a\x00b")
+	write(t, dir, "weights.ckpt", strings.Repeat("w", maxUntrackedFile+1))
+	write(t, dir, "run.log", "ignored\n")
+	p, left, err := RunPatch(ctx, dir)
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, want := range []string{"diff --git a/train.py", "diff --git a/helper.py b/helper.py\nnew file mode", "+x = 1", "diff --git a/blob.bin", "GIT binary patch"} {
+		if !strings.Contains(p, want) {
+			t.Errorf("patch lacks %q:\n%s", want, p)
+		}
+	}
+	if strings.Contains(p, "weights.ckpt") || strings.Contains(p, "run.log") {
+		t.Errorf("patch has the big or the ignored file:\n%.2000s", p)
+	}
+	if len(left) != 1 || left[0] != fmt.Sprintf("weights.ckpt (%d bytes)", maxUntrackedFile+1) {
+		t.Errorf("left out %q", left)
+	}
+	if out, err := exec.Command(gitPath(), "-C", dir, "status", "--porcelain").Output(); err != nil || !strings.Contains(string(out), "?? helper.py") {
+		t.Fatalf("the user's index changed: %v\n%s", err, out)
+	}
+	co := filepath.Join(t.TempDir(), "co")
+	if err := Checkout(ctx, dir, Snapshot{Label: "run", Commit: commit, Patch: p}, co); err != nil {
+		t.Fatal(err)
+	}
+	for name, want := range map[string]string{"helper.py": "x = 1\n", "blob.bin": "a\x00b", "train.py": "lr = 0.5\nprint(lr)\n"} {
+		if b, err := os.ReadFile(filepath.Join(co, name)); err != nil || string(b) != want {
+			t.Errorf("checkout %s = %q, %v; want %q", name, b, err, want)
+		}
 	}
 }
