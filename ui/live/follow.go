@@ -42,6 +42,7 @@ type pollMsg struct {
 	err      error
 	checked  bool  // the alert rules were checked first
 	checkErr error // and failed so
+	leftOut  int   // marked runs not followed: maxRuns at most
 }
 
 // liveTickMsg is the page's own fast tick while a followed run is live; gen drops stale ticks.
@@ -62,7 +63,7 @@ func poll(st *store.Store, cur []*followed, marked, kept []int64, resolve bool, 
 		runs := cur
 		if resolve {
 			var err error
-			if runs, msg.why, err = choose(ctx, st, cur, marked, kept); err != nil {
+			if runs, msg.why, msg.leftOut, err = choose(ctx, st, cur, marked, kept); err != nil {
 				return pollMsg{err: err}
 			}
 			msg.runs = runs
@@ -92,19 +93,21 @@ func poll(st *store.Store, cur []*followed, marked, kept []int64, resolve bool, 
 // choose picks the runs to follow, sorted by id so that a run keeps its colour when others come:
 // the running and queued runs, then the marked ones, then the kept ones (runs that ended while
 // the page watched them, newest first), up to maxRuns; the newest run when that picks none.
-func choose(ctx context.Context, st *store.Store, cur []*followed, marked, kept []int64) ([]*followed, string, error) {
+func choose(ctx context.Context, st *store.Store, cur []*followed, marked, kept []int64) ([]*followed, string, int, error) {
 	running, err := st.ListRuns(ctx, store.RunQuery{Statuses: []string{store.StatusRunning, store.StatusQueued}, Limit: maxRuns})
 	if err != nil {
-		return nil, "", fmt.Errorf("live runs: %w", err)
+		return nil, "", 0, fmt.Errorf("live runs: %w", err)
 	}
 	why := "running runs"
 	picked := running
-	slices.Sort(marked)
+	marked = slices.Clone(marked)
+	slices.SortFunc(marked, func(a, b int64) int { return int(b - a) }) // newest first, as the README says
+	left := 0 // marked runs past maxRuns
 	var states map[int64]store.RunState
 	if len(marked)+len(kept) > 0 {
 		// One read for both lists: deleted runs are absent from it.
 		if states, err = st.RunStates(ctx, append(slices.Clone(marked), kept...)); err != nil {
-			return nil, "", fmt.Errorf("live runs: %w", err)
+			return nil, "", 0, fmt.Errorf("live runs: %w", err)
 		}
 	}
 	for _, extra := range []struct {
@@ -112,19 +115,25 @@ func choose(ctx context.Context, st *store.Store, cur []*followed, marked, kept 
 		why string
 	}{{marked, "running and marked runs"}, {kept, "running, marked and ended runs"}} {
 		for _, id := range extra.ids {
-			if _, ok := states[id]; !ok || len(picked) >= maxRuns || slices.ContainsFunc(picked, func(r *store.Run) bool { return r.ID == id }) {
+			if _, ok := states[id]; !ok || slices.ContainsFunc(picked, func(r *store.Run) bool { return r.ID == id }) {
+				continue
+			}
+			if len(picked) >= maxRuns {
+				if extra.why == "running and marked runs" {
+					left++
+				}
 				continue
 			}
 			r, err := st.GetRun(ctx, id)
 			if err != nil {
-				return nil, "", fmt.Errorf("live runs: %w", err)
+				return nil, "", 0, fmt.Errorf("live runs: %w", err)
 			}
 			picked, why = append(picked, r), extra.why
 		}
 	}
 	if len(picked) == 0 {
 		if picked, err = st.ListRuns(ctx, store.RunQuery{Limit: 1}); err != nil {
-			return nil, "", fmt.Errorf("live runs: %w", err)
+			return nil, "", 0, fmt.Errorf("live runs: %w", err)
 		}
 		why = "the newest run (mark runs with space on the Runs tab to follow them)"
 	}
@@ -144,7 +153,7 @@ func choose(ctx context.Context, st *store.Store, cur []*followed, marked, kept 
 		}
 		out[i] = f
 	}
-	return out, why, nil
+	return out, why, left, nil
 }
 
 // tickEvery is the fast refresh while runs are live: five times per shell refresh (200 ms at the

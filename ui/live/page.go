@@ -41,6 +41,7 @@ type Page struct {
 
 	runs    []*followed
 	why     string
+	leftOut int // marked runs past maxRuns, not followed
 	traces  map[traceID]*trace
 	keySet  map[string]bool
 	allKeys []string // sorted chart keys (sys/ keys left out)
@@ -209,6 +210,8 @@ func (p *Page) onPoll(msg pollMsg) tea.Cmd {
 	p.err = msg.err
 	if msg.resolved && msg.err == nil {
 		p.follow(msg.runs, msg.why)
+		p.dirty = p.dirty || p.leftOut != msg.leftOut
+		p.leftOut = msg.leftOut
 	}
 	if len(msg.points) > 0 {
 		p.addPoints(msg.points)

@@ -715,3 +715,22 @@ func TestIdenticalLinesBothMarked(t *testing.T) {
 		t.Fatalf("both line ends should be marked, side by side:\n%s", plot)
 	}
 }
+
+// TestMarkedPastTheLimitSaid: with more marked runs than the page follows, the newest are
+// followed and the header says how many were left out (they went missing silently).
+func TestMarkedPastTheLimitSaid(t *testing.T) {
+	s, p := newStore(t)
+	var ids []int64
+	for i := range maxRuns + 2 {
+		id := addRun(t, s, fmt.Sprintf("r%d", i), store.StatusFinished)
+		steps(t, s, id, "loss", 0, 1)
+		ids = append(ids, id)
+	}
+	pg := newPage(t, s, p, 120, 30, ids...)
+	if len(pg.runs) != maxRuns || pg.runs[0].id != ids[2] {
+		t.Fatalf("followed %d runs from #%d; want the %d newest, from #%d", len(pg.runs), pg.runs[0].id, maxRuns, ids[2])
+	}
+	if v := screen(t, pg); !strings.Contains(v, fmt.Sprintf("+2 marked not shown (%d at most)", maxRuns)) {
+		t.Fatalf("the header does not say runs were left out:\n%s", v)
+	}
+}

@@ -13,6 +13,9 @@ import (
 func (p *Page) header(w int) string {
 	st := &p.ctx.Styles
 	var right []string
+	if p.leftOut > 0 { // first, so a narrow screen still says runs are missing
+		right = append(right, st.Warn.Render(fmt.Sprintf("+%d marked not shown (%d at most)", p.leftOut, maxRuns)))
+	}
 	if xc, ok := p.cursorX(); ok {
 		right = append(right, st.Accent.Render("cursor "+p.mode.String()+" "+xLabel(p.mode, xc)))
 	}
