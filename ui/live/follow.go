@@ -102,7 +102,7 @@ func choose(ctx context.Context, st *store.Store, cur []*followed, marked, kept 
 	picked := running
 	marked = slices.Clone(marked)
 	slices.SortFunc(marked, func(a, b int64) int { return int(b - a) }) // newest first, as the README says
-	left := 0 // marked runs past maxRuns
+	left := 0                                                           // marked runs past maxRuns
 	var states map[int64]store.RunState
 	if len(marked)+len(kept) > 0 {
 		// One read for both lists: deleted runs are absent from it.
