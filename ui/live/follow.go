@@ -100,9 +100,10 @@ func choose(ctx context.Context, st *store.Store, cur []*followed, marked, kept 
 	}
 	why := "running runs"
 	picked := running
+	// The newest marked runs first, as the README says; left counts those past maxRuns.
 	marked = slices.Clone(marked)
-	slices.SortFunc(marked, func(a, b int64) int { return int(b - a) }) // newest first, as the README says
-	left := 0                                                           // marked runs past maxRuns
+	slices.SortFunc(marked, func(a, b int64) int { return int(b - a) })
+	left := 0
 	var states map[int64]store.RunState
 	if len(marked)+len(kept) > 0 {
 		// One read for both lists: deleted runs are absent from it.
