@@ -27,10 +27,16 @@ var runRef = regexp.MustCompile(`^(#|run:)(.+)$`)
 // findRunRef finds the run a user named, in any spelling FindRun takes (id, name, uuid prefix)
 // or with the "#" / "run:" prefix that marks it as a run.
 func findRunRef(ctx context.Context, s *store.Store, ref string) (*store.Run, error) {
+	return s.FindRun(ctx, bareRunRef(ref))
+}
+
+// bareRunRef is ref without its "#" or "run:" (every verb that takes a run takes the forms diff
+// takes).
+func bareRunRef(ref string) string {
 	if m := runRef.FindStringSubmatch(ref); m != nil {
-		ref = m[2]
+		return m[2]
 	}
-	return s.FindRun(ctx, ref)
+	return ref
 }
 
 // bareNumber is a run number given without "#": short decimal numbers are runs, not hashes.

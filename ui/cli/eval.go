@@ -85,7 +85,7 @@ func saveEvaluation(cmd *cobra.Command, g *globals, ref string, rep *eval.Report
 	}
 	defer s.Close()
 	ctx := cmd.Context()
-	r, err := s.FindRun(ctx, ref)
+	r, err := findRunRef(ctx, s, ref)
 	if err != nil {
 		return err
 	}

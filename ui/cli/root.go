@@ -10,6 +10,8 @@ import (
 	"os"
 
 	"github.com/spf13/cobra"
+
+	"github.com/mlwb/mlwb/themes"
 )
 
 // Env names the environment variables mlwb reads.
@@ -52,6 +54,14 @@ workbench; its state lives in .mlwb/state.db next to your code. New here? Try:
 		SilenceUsage:  true,
 		SilenceErrors: true,
 		Args:          cobra.NoArgs,
+		PersistentPreRunE: func(*cobra.Command, []string) error {
+			if g.theme != "" { // checked for every verb, not only the workbench (`--theme purple runs ls` passed)
+				if _, err := themes.ByName(g.theme); err != nil {
+					return &exitError{code: 2, err: err}
+				}
+			}
+			return nil
+		},
 		RunE: func(cmd *cobra.Command, _ []string) error {
 			return openWorkbench(cmd, g, "")
 		},

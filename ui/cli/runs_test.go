@@ -4,6 +4,8 @@ import (
 	"bytes"
 	"context"
 	"encoding/json"
+	"errors"
+	"fmt"
 	"math"
 	"os"
 	"path/filepath"
@@ -190,6 +192,18 @@ func TestRunsShowNaN(t *testing.T) {
 	out, err := mlwbCmd(t, "runs", "show", "nanrun")
 	if err != nil || !strings.Contains(out, "last NaN") {
 		t.Fatalf("runs show: %v\n%s", err, out)
+	}
+	// The spellings diff takes name a run for every verb.
+	for _, ref := range []string{fmt.Sprintf("#%d", r.ID), "run:nanrun"} {
+		if out, err := mlwbCmd(t, "runs", "show", ref); err != nil || !strings.Contains(out, "nanrun") {
+			t.Fatalf("runs show %s: %v\n%s", ref, err, out)
+		}
+	}
+	// An unknown theme is refused by any verb, not only the workbench.
+	_, err = mlwbCmd(t, "--theme", "purple", "runs", "ls")
+	var ee *exitError
+	if !errors.As(err, &ee) || ee.code != 2 || !strings.Contains(err.Error(), `unknown theme "purple"`) {
+		t.Fatalf("--theme purple runs ls: %v", err)
 	}
 	if err := s.WriteMetrics(ctx, []store.Point{{RunID: r.ID, Key: "acc", Step: 0, Value: 1234567.891}, {RunID: r.ID, Key: "err", Step: 0, Value: 0.123456789012}}); err != nil {
 		t.Fatal(err)

@@ -67,7 +67,7 @@ no watched run is running or queued any more (or on Ctrl-C).`,
 func watchedRuns(ctx context.Context, s *store.Store, refs []string) ([]*store.Run, error) {
 	var runs []*store.Run
 	for _, ref := range refs {
-		r, err := s.FindRun(ctx, ref)
+		r, err := findRunRef(ctx, s, ref)
 		if err != nil {
 			return nil, err
 		}

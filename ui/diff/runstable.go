@@ -121,7 +121,7 @@ func (t *runsTable) view(st *themes.Styles) string {
 	col, shown, lines := compareLines(st, c, p.sortBy, t.width, t.col, t.cursor)
 	t.col = col // keeps →/← from scrolling past the last screenful
 	title := st.Title.Render(fmt.Sprintf("marked runs (%d)", len(c.Runs)))
-	order := "in the order marked"
+	order := "by run number"
 	if p.sortBy != "" {
 		order = "sorted by " + p.sortBy + ", best first"
 	}
