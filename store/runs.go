@@ -8,6 +8,8 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
+	"maps"
+	"slices"
 	"strings"
 	"time"
 )
@@ -310,11 +312,16 @@ var runOrder = map[string]string{
 	"duration": "coalesce(ended_at, CAST(strftime('%s','now') AS INTEGER) * 1000) - started_at",
 }
 
+// RunOrders are the orders RunQuery.OrderBy takes, sorted.
+func RunOrders() []string {
+	return slices.DeleteFunc(slices.Sorted(maps.Keys(runOrder)), func(k string) bool { return k == "" })
+}
+
 // ListRuns returns one page of (not deleted) runs.
 func (s *Store) ListRuns(ctx context.Context, q RunQuery) ([]*Run, error) {
 	order, ok := runOrder[q.OrderBy]
 	if !ok {
-		return nil, fmt.Errorf("list runs: unknown order %q", q.OrderBy)
+		return nil, fmt.Errorf("list runs: unknown order %q (one of %s)", q.OrderBy, strings.Join(RunOrders(), ", "))
 	}
 	dir := "DESC"
 	if q.Asc {

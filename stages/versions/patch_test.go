@@ -130,3 +130,13 @@ func TestRunPatchUntracked(t *testing.T) {
 		}
 	}
 }
+
+// TestResolveRevPastTheRoot: an ancestor past the first commit is said plainly (go-git answers
+// "EOF").
+func TestResolveRevPastTheRoot(t *testing.T) {
+	dir, _, _ := committedRepo(t)
+	_, err := ResolveRev(dir, "HEAD~99")
+	if err == nil || !strings.Contains(err.Error(), `revision "HEAD~99"`) || !strings.Contains(err.Error(), "the history is not that long") {
+		t.Fatalf("HEAD~99 of a one-commit history: %v", err)
+	}
+}

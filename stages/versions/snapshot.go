@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"io"
 	"os"
 	"path/filepath"
 	"strings"
@@ -51,6 +52,10 @@ func resolveIn(repo *git.Repository, root, spec string) (Snapshot, error) {
 		return Snapshot{Label: WorktreeSpec, Worktree: true}, nil
 	}
 	h, err := repo.ResolveRevision(plumbing.Revision(spec))
+	if errors.Is(err, io.EOF) {
+		// go-git's answer to an ancestor past the root commit (HEAD~99 of a short history).
+		err = errors.New("no such revision: the history is not that long")
+	}
 	if err != nil {
 		return Snapshot{}, fmt.Errorf("revision %q in %s: %w", spec, root, err)
 	}

@@ -164,6 +164,8 @@ tags.KEY (runs without the value last).`,
 				if up := strings.ToUpper(strings.TrimSpace(sortBy)); strings.HasSuffix(up, " ASC") || strings.HasSuffix(up, " DESC") {
 					q.Asc = !o.Desc // the entry's own direction wins over --asc
 				}
+			} else if !slices.Contains(store.RunOrders(), sortBy) {
+				return &exitError{code: 2, err: fmt.Errorf("--sort %q: order by %s, metrics.KEY, params.KEY or tags.KEY", sortBy, strings.Join(store.RunOrders(), ", "))}
 			}
 			_, s, err := openProject(g, "")
 			if err != nil {

@@ -199,6 +199,11 @@ func TestRunsShowNaN(t *testing.T) {
 			t.Fatalf("runs show %s: %v\n%s", ref, err, out)
 		}
 	}
+	// An unknown order is a usage error that lists the orders.
+	_, err = mlwbCmd(t, "runs", "ls", "--sort", "bogus")
+	if ee := (*exitError)(nil); !errors.As(err, &ee) || ee.code != 2 || !strings.Contains(err.Error(), "created, duration, id, name, started, status") {
+		t.Fatalf("--sort bogus: %v", err)
+	}
 	// An unknown theme is refused by any verb, not only the workbench.
 	_, err = mlwbCmd(t, "--theme", "purple", "runs", "ls")
 	var ee *exitError
