@@ -3,9 +3,11 @@ package cli
 import (
 	"context"
 	"fmt"
+	"maps"
 	"os"
 	"os/signal"
 	"path/filepath"
+	"slices"
 	"strings"
 	"syscall"
 	"time"
@@ -70,6 +72,12 @@ a hangup of the terminal only detaches. --detach prints the run id and returns a
 				Command: args, Params: pm, Datasets: ds, Tags: tm, Workdir: wd})
 			if err != nil {
 				return err
+			}
+			if len(args) == 0 { // the template: a -p it does not know is most likely a typo
+				for _, k := range unknownParams(p.Config, pm) {
+					fmt.Fprintf(cmd.ErrOrStderr(), "mlwb: -p %s is not one of train.params in %s: it is recorded and passed in the environment only (MLWB_PARAM_*)\n",
+						k, p.ConfigPath)
+				}
 			}
 			fmt.Fprintf(cmd.ErrOrStderr(), "run #%d %s: %s\n", r.ID, r.UUID[:8], strings.Join(r.Command, " "))
 			if detach {
@@ -160,4 +168,16 @@ func newSuperviseCmd(g *globals) *cobra.Command {
 			return runs.SuperviseProcess(cmd.Context(), s, id, cmd.ErrOrStderr())
 		},
 	}
+}
+
+// unknownParams are the keys of -p that train.params does not have, sorted: the template has no
+// placeholder for them, so `-p lerning_rate=0.1` ran with the default.
+func unknownParams(cfg *project.Config, pm map[string]string) []string {
+	var out []string
+	for _, k := range slices.Sorted(maps.Keys(pm)) {
+		if _, ok := cfg.Train.Params[k]; !ok {
+			out = append(out, k)
+		}
+	}
+	return out
 }
