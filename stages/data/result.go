@@ -39,7 +39,7 @@ type Column struct {
 	Zeros           int64          `json:"zeros"`
 	Negatives       int64          `json:"negatives"`
 	Infinite        int64          `json:"infinite"`
-	Outliers        int64          `json:"outliers"` // outside [p25 − 1.5·IQR, p75 + 1.5·IQR]
+	Outliers        int64          `json:"outliers"` // outside [p25 − 1.5·IQR, p75 + 1.5·IQR]; estimated when QuantilesApprox
 	Length          *Length        `json:"length"`   // characters, for string columns
 	Violations      int64          `json:"violations"`
 	ViolationLines  []example      `json:"violation_examples"`

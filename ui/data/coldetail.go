@@ -296,7 +296,11 @@ func (p *Page) detailView(h int) string {
 			n int64
 		}{{"zeros", c.Zeros}, {"negatives", c.Negatives}, {"infinite", c.Infinite}, {"outliers", c.Outliers}} {
 			if kv.n > 0 {
-				stats = append(stats, st.Muted.Render(kv.k+" ")+groupDigits(kv.n))
+				n := groupDigits(kv.n)
+				if kv.k == "outliers" && c.QuantilesApprox {
+					n = "≈" + n // counted against the sketch's quartiles
+				}
+				stats = append(stats, st.Muted.Render(kv.k+" ")+n)
 			}
 		}
 	}

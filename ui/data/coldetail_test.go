@@ -342,3 +342,26 @@ func TestColumnDetailMixedDateSpellings(t *testing.T) {
 		}
 	}
 }
+
+// TestColumnDetailApproxOutliers: past the exact limit the outliers are counted against the
+// sketch's quartiles, and the detail marks the count as an estimate.
+func TestColumnDetailApproxOutliers(t *testing.T) {
+	var b strings.Builder
+	b.WriteString("x\n")
+	for i := range 70_000 { // more distinct values than the exact limit of a one-column file
+		v := i
+		if i%1000 == 0 {
+			v = 10_000_000 + i // far outside the quartiles
+		}
+		fmt.Fprintf(&b, "%d\n", v)
+	}
+	page, _ := dataProject(t, b.String(), themes.Mono(), 120, 40)
+	press(t, page, "p")
+	openColumn(t, page, "x")
+	if c := page.detailColumn(); !c.QuantilesApprox || c.Outliers == 0 {
+		t.Fatalf("quantiles approx %v, outliers %d: the fixture does not reach the sketch", c.QuantilesApprox, c.Outliers)
+	}
+	if v := screen(t, page); !strings.Contains(v, "outliers ≈") {
+		t.Fatalf("outliers not marked as an estimate:\n%s", v)
+	}
+}
