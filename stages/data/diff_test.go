@@ -71,3 +71,18 @@ func TestDiffSchemaAndPSI(t *testing.T) {
 		t.Errorf("markdown: %v\n%s", err, out.String())
 	}
 }
+
+// TestDiffMeansEqualButForRounding: two profiles of one file whose means differ in the last bits
+// (summed in another order) show one mean, not 499999 → 500000 beside a Δ of 0.
+func TestDiffMeansEqualButForRounding(t *testing.T) {
+	col := func(mean float64) Column { return Column{Name: "id", Type: "float", Count: 10, Mean: mean, Std: 1.0} }
+	a := &Profile{Path: "a.csv", Rows: 10, Columns: []Column{col(499999.49999999994)}}
+	b := &Profile{Path: "b.csv", Rows: 10, Columns: []Column{col(499999.5)}}
+	var out strings.Builder
+	if err := DiffProfiles(a, b).Write(&out, false); err != nil {
+		t.Fatal(err)
+	}
+	if strings.Contains(out.String(), "→ 5") || strings.Contains(out.String(), "499999 →") {
+		t.Fatalf("means equal but for rounding shown as a change:\n%s", out.String())
+	}
+}
