@@ -189,10 +189,27 @@ func (s *Store) LabelCounts(ctx context.Context, versionID int64) (map[string]in
 // LabelledVersions returns the versions of a dataset that carry labels, newest first, with how
 // many labels each has.
 func (s *Store) LabelledVersions(ctx context.Context, datasetID int64) ([]VersionLabels, error) {
-	rows, err := s.db.QueryContext(ctx, `SELECT (SELECT count(*) FROM labels l WHERE l.dataset_version_id = v.id),
-		`+versionColumns+` FROM dataset_versions v WHERE dataset_id = ?
-		AND EXISTS (SELECT 1 FROM labels l WHERE l.dataset_version_id = v.id)
-		ORDER BY seen_at DESC, id DESC`, datasetID)
+	return s.labelledVersions(ctx, datasetID, 0)
+}
+
+// UncarriedLabels is LabelledVersions of the versions other than current, counting only the
+// labels whose row (by its text's hash) has no label in current: those a carry has not brought
+// over. A version all of whose labels were carried is left out (after `labels carry` the
+// earlier version was still reported as holding labels this one does not show).
+func (s *Store) UncarriedLabels(ctx context.Context, datasetID, current int64) ([]VersionLabels, error) {
+	return s.labelledVersions(ctx, datasetID, current)
+}
+
+func (s *Store) labelledVersions(ctx context.Context, datasetID, current int64) ([]VersionLabels, error) {
+	count := `(SELECT count(*) FROM labels l WHERE l.dataset_version_id = v.id)`
+	if current != 0 {
+		count = `(SELECT count(*) FROM labels l WHERE l.dataset_version_id = v.id AND NOT EXISTS
+			(SELECT 1 FROM labels c WHERE c.dataset_version_id = ?2 AND c.row_hash = l.row_hash AND l.row_hash != ''))`
+	}
+	rows, err := s.db.QueryContext(ctx, `SELECT * FROM (SELECT `+count+` AS n,
+		`+versionColumns+` FROM dataset_versions v WHERE dataset_id = ?1 AND v.id != ?2
+		AND EXISTS (SELECT 1 FROM labels l WHERE l.dataset_version_id = v.id))
+		WHERE n > 0 ORDER BY seen_at DESC, id DESC`, datasetID, current)
 	if err != nil {
 		return nil, fmt.Errorf("labelled versions of dataset %d: %w", datasetID, err)
 	}

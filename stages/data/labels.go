@@ -169,20 +169,10 @@ func (l *Labeller) Progress(ctx context.Context, total int64) (*LabelProgress, e
 	return p, nil
 }
 
-// Elsewhere returns the other versions of the dataset that carry labels, newest first: labels
-// given to the file before it changed, which this version does not show.
+// Elsewhere returns the other versions of the dataset that carry labels this version does not
+// have, newest first: labels given to the file before it changed and not carried over, counted.
 func (l *Labeller) Elsewhere(ctx context.Context) ([]store.VersionLabels, error) {
-	vs, err := l.st.LabelledVersions(ctx, l.DatasetID)
-	if err != nil {
-		return nil, err
-	}
-	out := vs[:0]
-	for _, v := range vs {
-		if v.Version.ID != l.VersionID {
-			out = append(out, v)
-		}
-	}
-	return out, nil
+	return l.st.UncarriedLabels(ctx, l.DatasetID, l.VersionID)
 }
 
 // StaleNote says, in one line, that labels belong to other versions of the file; "" when none do.
@@ -191,7 +181,11 @@ func StaleNote(others []store.VersionLabels) string {
 		return ""
 	}
 	v := others[0]
-	s := fmt.Sprintf("%d labels belong to an earlier version of the file (%s, seen %s", v.Count,
+	what := fmt.Sprintf("%d labels belong", v.Count)
+	if v.Count == 1 {
+		what = "1 label belongs"
+	}
+	s := fmt.Sprintf("%s to an earlier version of the file (%s, seen %s", what,
 		shortHash(v.Version.ContentHash), v.Version.Seen.Format("2006-01-02 15:04"))
 	if v.Version.GitCommit != "" {
 		s += " at " + shortHash(v.Version.GitCommit)

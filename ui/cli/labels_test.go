@@ -97,6 +97,11 @@ func TestDataLabelsVerbs(t *testing.T) {
 	if err != nil || !strings.Contains(out, "2 rows labelled; 1 labels left behind") {
 		t.Fatalf("carry: %v %s", err, out)
 	}
+	// After the carry only the label left behind (row 3's text changed) is still elsewhere.
+	if out, _ := runData(t, "labels", "show", "mail.csv"); !strings.Contains(out, "2 of 5 rows labelled") ||
+		!strings.Contains(out, "1 label belongs to an earlier version of the file") {
+		t.Fatalf("show after carry:\n%s", out)
+	}
 	if out, _ := runData(t, "labels", "export", "mail.csv"); !strings.Contains(out, "1,\"win, now\",spam\n") ||
 		!strings.Contains(out, "3,meeting moved,\n") || !strings.Contains(out, "4,\"\"\"free\"\" stuff\",ham\n") {
 		t.Fatalf("export after carry:\n%s", out)
