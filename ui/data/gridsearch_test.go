@@ -241,3 +241,18 @@ func TestStaleViewFilesRemoved(t *testing.T) {
 		}
 	}
 }
+
+// TestGridViewStepsKeepTheLast: on a narrow screen a long filter is cut from the left so the
+// sort that followed it stays in sight (the status line read only the filter).
+func TestGridViewStepsKeepTheLast(t *testing.T) {
+	page, _ := gridPage(t, 80, 24, func(path string) { writeRowsCSV(t, path, 5000, 0) })
+	drive(t, page, page.Init())
+	press(t, page, "enter", "f")
+	typeText(t, page, "id > 10 && id <= 4995 && id != 1234 && id != 2345 && id != 3456")
+	press(t, page, "enter", "o")
+	typeText(t, page, "id:desc")
+	press(t, page, "enter")
+	if v := screen(t, page); !strings.Contains(v, "→ sort id:desc · esc: back a view") {
+		t.Fatalf("the last step is not in sight:\n%s", v)
+	}
+}

@@ -300,7 +300,11 @@ func (p *Page) viewStatus() (string, bool) {
 		if len(v.stack) > 0 {
 			back = " · esc: back a view"
 		}
-		return st.Info.Render(strings.Join(v.steps, " → ")) + st.Muted.Render(back), false
+		// Cut from the left when too wide: the last step is what the rows on screen are now
+		// (a long filter hid the sort that followed it). The footer puts "row N of M · " and
+		// maybe the columns shown before it: about 34 cells.
+		steps := strings.TrimRight(widget.FitTail(strings.Join(v.steps, " → "), max(12, p.width-widget.Width(back)-34)), " ")
+		return st.Info.Render(steps) + st.Muted.Render(back), false
 	}
 	return "", false
 }
