@@ -31,10 +31,11 @@ type gridState struct {
 	cancel   context.CancelFunc
 	progress *atomic.Int64 // permille of the file indexed
 
-	cursor  int64 // selected row (0-based)
-	top     int64 // first row on screen
-	colOff  int   // first column on screen
-	pending int64 // row to go to once the index is built (G or :N beyond the first rows); -1 none
+	cursor   int64 // selected row (0-based)
+	top      int64 // first row on screen
+	colOff   int   // first column on screen
+	alignEnd bool  // $ was pressed: the next frame shows as many of the last columns as fit
+	pending  int64 // row to go to once the index is built (G or :N beyond the first rows); -1 none
 
 	jumping bool   // the ":" bar is open
 	jump    string // digits typed into it
@@ -46,6 +47,9 @@ var (
 	jumpKey   = key.NewBinding(key.WithKeys(":"), key.WithHelp(":", "jump to row"))
 	leftKey   = key.NewBinding(key.WithKeys("left", "h"), key.WithHelp("←/h", "columns left"))
 	rightKey  = key.NewBinding(key.WithKeys("right", "l"), key.WithHelp("→/l", "columns right"))
+	// First and last columns, as in vi: a file of 2,000 columns took 2,000 presses of l.
+	firstColKey = key.NewBinding(key.WithKeys("^"), key.WithHelp("^", "first column"))
+	lastColKey  = key.NewBinding(key.WithKeys("$"), key.WithHelp("$", "last columns"))
 )
 
 // Messages of the grid; each names its file so an answer for a dataset no longer shown is dropped.
@@ -323,6 +327,13 @@ func (p *Page) gridKey(msg tea.KeyPressMsg) (tea.Cmd, bool) {
 		return nil, true
 	case key.Matches(msg, rightKey):
 		g.colOff = min(g.colOff+1, max(0, len(g.columns)-1))
+		return nil, true
+	case key.Matches(msg, firstColKey):
+		g.colOff = 0
+		return nil, true
+	case key.Matches(msg, lastColKey):
+		// The view knows the widths: it steps back from the last column as far as they fit.
+		g.colOff, g.alignEnd = max(0, len(g.columns)-1), true
 		return nil, true
 	}
 	return nil, false

@@ -6,6 +6,7 @@ import (
 	"os"
 	"os/exec"
 	"path/filepath"
+	"regexp"
 	"strings"
 	"sync/atomic"
 	"testing"
@@ -254,5 +255,43 @@ func TestGridViewStepsKeepTheLast(t *testing.T) {
 	press(t, page, "enter")
 	if v := screen(t, page); !strings.Contains(v, "→ sort id:desc · esc: back a view") {
 		t.Fatalf("the last step is not in sight:\n%s", v)
+	}
+}
+
+// TestGridFirstAndLastColumns: $ shows the last columns of a wide file, as many as fit, and ^
+// the first again.
+func TestGridFirstAndLastColumns(t *testing.T) {
+	page, _ := gridPage(t, 100, 24, func(path string) {
+		var b strings.Builder
+		for c := range 300 {
+			if c > 0 {
+				b.WriteByte(',')
+			}
+			fmt.Fprintf(&b, "c%d", c)
+		}
+		b.WriteByte('\n')
+		for r := range 50 {
+			for c := range 300 {
+				if c > 0 {
+					b.WriteByte(',')
+				}
+				fmt.Fprintf(&b, "%d", r*c)
+			}
+			b.WriteByte('\n')
+		}
+		if err := os.WriteFile(path, []byte(b.String()), 0o644); err != nil {
+			t.Fatal(err)
+		}
+	})
+	drive(t, page, page.Init())
+	press(t, page, "enter", "$")
+	v := screen(t, page)
+	m := regexp.MustCompile(`columns (\d+)–300 of 300`).FindStringSubmatch(v)
+	if m == nil || m[1] == "300" || !strings.Contains(v, "c299") {
+		t.Fatalf("$ did not show the last columns, as many as fit:\n%s", v)
+	}
+	press(t, page, "^")
+	if v := screen(t, page); !strings.Contains(v, "columns 1–") || !strings.Contains(v, "c0") {
+		t.Fatalf("^ did not go back to the first column:\n%s", v)
 	}
 }

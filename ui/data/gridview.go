@@ -47,7 +47,18 @@ func (p *Page) gridView(h int) string {
 		lead = append(lead, widget.Column{Title: "label", Width: labW})
 		labW++
 	}
-	cols, shown := p.gridColumns(visible, p.width-gutter-1-labW)
+	width := p.width - gutter - 1 - labW
+	if g.alignEnd {
+		g.alignEnd = false
+		for g.colOff > 0 {
+			g.colOff--
+			if _, n := p.gridColumns(visible, width); g.colOff+n < len(g.columns) {
+				g.colOff++ // one more does not fit
+				break
+			}
+		}
+	}
+	cols, shown := p.gridColumns(visible, width)
 	t := widget.Table{Columns: append(lead, cols...)}
 	t.SetWidth(p.width)
 	var b strings.Builder

@@ -130,7 +130,7 @@ func (p *Page) FullHelp() [][]key.Binding {
 	}
 	if p.focusGrid && !p.showColumns {
 		return [][]key.Binding{{p.keys.Up, p.keys.Down, p.keys.PageUp, p.keys.PageDown, p.keys.Top, p.keys.Bottom},
-			{jumpKey, leftKey, rightKey, backKey}, {searchKey, searchNextKey, filterKey, sortKey}, {labelModeKey, labelKeys, labelUndo, labelClear}, {profileKey, viewKey}}
+			{jumpKey, leftKey, rightKey, firstColKey, lastColKey, backKey}, {searchKey, searchNextKey, filterKey, sortKey}, {labelModeKey, labelKeys, labelUndo, labelClear}, {profileKey, viewKey}}
 	}
 	return [][]key.Binding{{p.keys.Up, p.keys.Down, p.keys.Top, p.keys.Bottom}, {browseKey, profileKey, viewKey, cancelKey, colDownKey, colDetailKey},
 		{corrKey, historyKey, markKey, diffKey, specKey, openKey}}
