@@ -95,7 +95,7 @@ reach it. The new run is recorded in this project like any other.`,
 				return err
 			}
 			r, code, err := runs.Rerun(ctx, runs.RerunOptions{Run: old, Dir: dir,
-				LaunchOptions: runs.LaunchOptions{Store: s, Project: p, DBPath: db, Name: old.Name, Params: over}})
+				LaunchOptions: runs.LaunchOptions{Store: s, Project: p, DBPath: db, Name: old.Name + "-rerun", Params: over}})
 			if err != nil {
 				return err
 			}
