@@ -5,6 +5,7 @@ package ui
 import (
 	"context"
 	"errors"
+	"slices"
 	"strings"
 	"time"
 
@@ -354,7 +355,25 @@ func (m *Model) helpOverlay() string {
 	st := &m.ctx.Styles
 	global := []key.Binding{m.keys.Tab1, m.keys.NextTab, m.keys.PrevTab, m.keys.Theme, m.keys.Help, m.keys.Quit}
 	groups := append([][]key.Binding{global}, m.pages[m.active].FullHelp()...)
-	body := st.Title.Render("Keys · "+m.pages[m.active].Title()) + "\n\n" + m.help.FullHelpView(groups)
+	// The groups go side by side while they fit and wrap onto more rows after: in one row the
+	// help cut off at 80 columns, and with it half the page's keys.
+	h := m.help
+	h.SetWidth(0) // no cutting: the rows are fitted here
+	maxW := m.width - st.Modal.GetHorizontalFrameSize()
+	var rows []string
+	var cur [][]key.Binding
+	for _, g := range groups {
+		try := append(slices.Clone(cur), g)
+		if len(cur) > 0 && lipgloss.Width(h.FullHelpView(try)) > maxW {
+			rows = append(rows, h.FullHelpView(cur))
+			try = [][]key.Binding{g}
+		}
+		cur = try
+	}
+	if len(cur) > 0 {
+		rows = append(rows, h.FullHelpView(cur))
+	}
+	body := st.Title.Render("Keys · "+m.pages[m.active].Title()) + "\n\n" + strings.Join(rows, "\n\n")
 	box := st.Modal.Render(body)
 	return lipgloss.Place(m.width, m.contentHeight(), lipgloss.Center, lipgloss.Center, box)
 }

@@ -2,6 +2,7 @@ package ui
 
 import (
 	"fmt"
+	"regexp"
 	"strings"
 	"testing"
 	"time"
@@ -264,5 +265,24 @@ func TestQuitAsksWithUnsavedSpec(t *testing.T) {
 	press(t, m, "w") // written: nothing unsaved, q quits at once
 	if !quits(key(tea.KeyPressMsg{Code: 'q', Text: "q"})) {
 		t.Fatal("q did not quit with the spec written")
+	}
+}
+
+// TestHelpHasEveryKeyAt80x24: the help overlay of every tab shows every key the tab lists, at
+// 80×24 too (in one row of groups it was cut off at the screen's edge, with half the keys).
+func TestHelpHasEveryKeyAt80x24(t *testing.T) {
+	m, _ := newFixtureModel(t, "mono", 80, 24)
+	for i := range registry {
+		press(t, m, fmt.Sprint(i+1), "?")
+		v := regexp.MustCompile("\x1b\\[[0-9;]*m").ReplaceAllString(m.Render(), "")
+		checkFrame(t, m.Render(), 80, 24)
+		for _, g := range m.pages[m.active].FullHelp() {
+			for _, b := range g {
+				if d := b.Help().Desc; d != "" && !strings.Contains(v, d) {
+					t.Errorf("%s help lacks %q:\n%s", m.pages[m.active].Title(), d, v)
+				}
+			}
+		}
+		press(t, m, "?")
 	}
 }
