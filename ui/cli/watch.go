@@ -12,6 +12,7 @@ import (
 	"syscall"
 	"time"
 
+	"github.com/charmbracelet/x/term"
 	"github.com/spf13/cobra"
 
 	"github.com/mlwb/mlwb/stages/live"
@@ -52,7 +53,13 @@ no watched run is running or queued any more (or on Ctrl-C).`,
 			out := cmd.OutOrStdout()
 			var view watchView = &plainWatch{out: out}
 			if isTTY(out) {
-				view = &ttyWatch{out: out, keys: keys}
+				f := out.(*os.File) // isTTY said so
+				view = &ttyWatch{out: out, keys: keys, height: func() int {
+					if _, h, err := term.GetSize(f.Fd()); err == nil {
+						return h
+					}
+					return 0
+				}}
 			}
 			return watchLoop(ctx, live.NewWatch(s, runIDs(runs), keys), view, interval)
 		},

@@ -3,6 +3,7 @@ package cli
 import (
 	"bytes"
 	"context"
+	"fmt"
 	"math"
 	"path/filepath"
 	"strconv"
@@ -154,5 +155,33 @@ func TestWatchTerminalValuesReadable(t *testing.T) {
 	}
 	if !strings.Contains(plain.String(), "loss=0.01171875293554761") {
 		t.Errorf("plain lines lost precision: %q", plain.String())
+	}
+}
+
+// TestWatchTerminalFitsTheScreen: a table taller than the terminal is cut to it with a line
+// saying how much is left out, and the next redraw moves back over exactly what was drawn (a
+// taller table piled up copies of itself, the cursor stopping at the top of the screen).
+func TestWatchTerminalFitsTheScreen(t *testing.T) {
+	var out bytes.Buffer
+	tty := &ttyWatch{out: &out, height: func() int { return 10 }}
+	var pts []store.Point
+	for k := range 20 {
+		pts = append(pts, store.Point{RunID: 1, Key: fmt.Sprintf("k%02d", k), Step: 1, Value: float64(k)})
+	}
+	up := live.Update{Runs: map[int64]store.RunState{1: {Name: "r", Status: store.StatusRunning}}, Points: pts}
+	if err := tty.show(up); err != nil {
+		t.Fatal(err)
+	}
+	first := out.String()
+	if n := strings.Count(first, "\n"); n != 9 || !strings.Contains(first, "… 13 more lines") {
+		t.Fatalf("%d lines drawn on a 10-line terminal:\n%s", n, first)
+	}
+	out.Reset()
+	up.Points = up.Points[:1]
+	if err := tty.show(up); err != nil {
+		t.Fatal(err)
+	}
+	if !strings.HasPrefix(out.String(), "\x1b[9A\x1b[J") {
+		t.Fatalf("redraw does not move back over the 9 lines drawn: %q", out.String()[:min(20, out.Len())])
 	}
 }

@@ -23,6 +23,10 @@ type ttyWatch struct {
 	keys  []string
 	state map[int64]*watchedRun
 	lines int // lines drawn last time, to move back over
+	// height is the terminal's height in lines (0: unknown). The table is cut to fit it: the
+	// cursor cannot move back above the top of the screen, so a taller table piled up a copy
+	// of itself on every redraw instead of redrawing in place.
+	height func() int
 }
 
 type watchedRun struct {
@@ -91,9 +95,23 @@ func (t *ttyWatch) show(u live.Update) error {
 			n++
 		}
 	}
+	text := sb.String()
+	if h := t.screenLines(); h > 0 && n > h-1 {
+		lines := strings.SplitAfter(text, "\n") // the escape that moves back rides on the first
+		keep := h - 2
+		cut := strings.Join(lines[:keep], "") + fmt.Sprintf("… %d more lines: a taller terminal, or --keys, shows them\n", n-keep)
+		text, n = cut, keep+1
+	}
 	t.lines = n
-	_, err := io.WriteString(t.out, sb.String())
+	_, err := io.WriteString(t.out, text)
 	return err
+}
+
+func (t *ttyWatch) screenLines() int {
+	if t.height == nil {
+		return 0
+	}
+	return t.height()
 }
 
 func (t *ttyWatch) run(id int64) *watchedRun {
