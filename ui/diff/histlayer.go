@@ -322,10 +322,11 @@ func (p *Page) openChange(from, to, path string) tea.Cmd {
 	})
 }
 
-// paramsFile is the params file a key history defaults to: the first of train.params_files.
+// paramsFile is the params file a key history defaults to: the first of train.params_files;
+// "" when there are none.
 func paramsFile(cfg *project.Config) string {
 	if cfg != nil && len(cfg.Train.ParamsFiles) > 0 {
 		return cfg.Train.ParamsFiles[0]
 	}
-	return "params.yaml"
+	return ""
 }

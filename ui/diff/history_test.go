@@ -15,6 +15,7 @@ import (
 
 	tea "charm.land/bubbletea/v2"
 
+	"github.com/mlwb/mlwb/stages/project"
 	"github.com/mlwb/mlwb/store"
 	"github.com/mlwb/mlwb/themes"
 	"github.com/mlwb/mlwb/ui/common"
@@ -178,7 +179,7 @@ func TestFileAndParamHistoryByKeys(t *testing.T) {
 
 	// P asks for FILE:KEY, filled with the params file from mlwb.yaml.
 	press(t, p, "P")
-	if !p.Capturing() || !strings.Contains(screen(p), "history of FILE:KEY params.yaml:") {
+	if !p.Capturing() || !strings.Contains(screen(p), "history of FILE:KEY (ctrl+u clears) params.yaml:") {
 		t.Fatalf("no prompt:\n%s", screen(p))
 	}
 	press(t, p, "l", "r", "enter")
@@ -335,5 +336,19 @@ func TestRunsTableByKeys(t *testing.T) {
 	}
 	if len(h) != 2 || !slices.Contains(listed, "P") || !slices.Contains(listed, "t") || !slices.Contains(listed, "space") {
 		t.Errorf("history help: %d groups, keys %v", len(h), listed)
+	}
+}
+
+// TestParamPromptWithoutParamsFiles: with no train.params_files the key history prompt offers
+// mlwb.yaml's train.params (it offered a params.yaml the project did not have).
+func TestParamPromptWithoutParamsFiles(t *testing.T) {
+	cfg, err := project.Parse("mlwb.yaml", []byte("name: t\ntrain:\n  command: python t.py --lr {lr}\n  params: {lr: 0.1}\n"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	p := New(&common.Context{Project: &project.Project{Config: cfg}})
+	p.askParam("lr")
+	if p.prompt.Text != "mlwb.yaml:train.params.lr" {
+		t.Fatalf("prompt %q", p.prompt.Text)
 	}
 }

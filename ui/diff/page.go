@@ -301,9 +301,15 @@ func (p *Page) promptKey(msg tea.KeyPressMsg) tea.Cmd {
 	return p.openParamHistory(file, k)
 }
 
-// askParam opens the FILE:KEY prompt, filled with the params file and key (if one is known).
+// askParam opens the FILE:KEY prompt, filled with where the param lives: the first of
+// train.params_files, else mlwb.yaml's train.params (it offered a params.yaml the project did
+// not have).
 func (p *Page) askParam(key string) {
-	p.prompt = widget.LineInput{Active: true, Text: paramsFile(p.ctx.Project.Config) + ":" + key}
+	text := "mlwb.yaml:train.params." + key
+	if f := paramsFile(p.ctx.Project.Config); f != "" {
+		text = f + ":" + key
+	}
+	p.prompt = widget.LineInput{Active: true, Text: text}
 }
 
 // historyKey acts on the history's own keys.
@@ -451,7 +457,7 @@ func (p *Page) View() string {
 	}
 	if p.prompt.Active && p.height > 0 {
 		lines := strings.Split(out, "\n")
-		lines[len(lines)-1] = st.Accent.Render("history of FILE:KEY ") + p.prompt.View("", max(0, p.width-20))
+		lines[len(lines)-1] = st.Accent.Render("history of FILE:KEY (ctrl+u clears) ") + p.prompt.View("", max(0, p.width-36))
 		out = widget.Lines(strings.Join(lines, "\n"), p.width, p.height)
 	}
 	return out
