@@ -74,7 +74,7 @@ func mergeEntries(root string, known []entry, found []engine.FoundFile, opened [
 	for _, f := range found {
 		if a := abs(f.Path); !seen[a] {
 			seen[a] = true
-			out = append(out, entry{Name: f.Path, Path: f.Path, Found: true})
+			out = append(out, entry{Name: f.Path, Path: f.Path, Found: true, Size: f.Size})
 		}
 	}
 	for _, e := range opened {
@@ -145,7 +145,7 @@ func openable(path, text, root string) (entry, error) {
 		name = filepath.ToSlash(rel) // inside the project: shown and stored by its project path
 		path = rel
 	}
-	return entry{Name: name, Path: path, Found: true}, nil
+	return entry{Name: name, Path: path, Found: true, Size: info.Size()}, nil
 }
 
 // cmpErr keeps the first error.

@@ -4,6 +4,7 @@ import (
 	"fmt"
 	"os"
 	"path/filepath"
+	"regexp"
 	"strings"
 	"testing"
 
@@ -58,6 +59,13 @@ func TestFoundAndOpenedFiles(t *testing.T) {
 	view := func() string { return ansi.ReplaceAllString(page.View(), "") }
 	if v := view(); strings.Contains(v, "site.csv") || strings.Contains(v, "d.csv") && strings.Count(v, "data/d.csv") != 1 {
 		t.Fatalf("hidden folder listed or declared file twice:\n%s", v)
+	}
+	// A declared or found file not profiled yet shows its size on disk (it showed "-").
+	if r := regexp.MustCompile(`pets\s+data/d\.csv\s+-\s+-\s+(\S+)`).FindStringSubmatch(view()); r == nil || r[1] != "8B" {
+		t.Fatalf("declared file's size: %q\n%s", r, view())
+	}
+	if r := regexp.MustCompile(`data/raw/part00\.csv\s+-\s+-\s+(\S+)`).FindStringSubmatch(view()); r == nil || r[1] != "13B" {
+		t.Fatalf("found file's size: %q\n%s", r, view())
 	}
 	// Down to the last found file: the list scrolls, and its rows are shown.
 	for i := 0; i < 12; i++ {

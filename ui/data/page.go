@@ -6,6 +6,7 @@ package data
 import (
 	"context"
 	"fmt"
+	"os"
 	"path/filepath"
 	"strings"
 	"time"
@@ -24,7 +25,8 @@ type entry struct {
 	Name, Path, Target string
 	Features           string // the declared feature spec (mlwb.yaml features:); "" for the default
 	Declared           bool
-	Found              bool // found under the project by its name, or opened by path (O)
+	Found              bool  // found under the project by its name, or opened by path (O)
+	Size               int64 // a found file's size on disk, shown until it has a version; 0 unknown
 	Summary            *store.DatasetSummary
 }
 
@@ -193,7 +195,13 @@ func (p *Page) loadList() tea.Cmd {
 		var out []entry
 		if proj.Config != nil {
 			for _, d := range proj.Config.Datasets {
-				out = append(out, entry{Name: d.Name, Path: d.Path, Target: d.Target, Features: d.Features, Declared: true, Summary: byName[d.Name]})
+				e := entry{Name: d.Name, Path: d.Path, Target: d.Target, Features: d.Features, Declared: true, Summary: byName[d.Name]}
+				if e.Summary == nil || e.Summary.Latest == nil { // no version yet: the size on disk
+					if info, err := os.Stat(proj.DatasetPath(d)); err == nil && info.Mode().IsRegular() {
+						e.Size = info.Size()
+					}
+				}
+				out = append(out, e)
 				delete(byName, d.Name)
 			}
 		}
@@ -430,6 +438,9 @@ func (p *Page) View() string {
 				}
 				size, hash = bytesText(v.Size), v.ContentHash[:min(8, len(v.ContentHash))]
 			}
+		}
+		if size == "-" && e.Size > 0 {
+			size = bytesText(e.Size)
 		}
 		b.WriteByte('\n')
 		name := e.Name
