@@ -65,6 +65,7 @@ type Metric struct {
 //     (`{"train": {"loss": 0.4}}` gives `train/loss`). Members whose key is not
 //     a valid key (spaces, escapes) are skipped. A line that only looks like an
 //     object but does not parse is read as text instead.
+//   - `key = value` with spaces around a lone `=` (`accuracy = 0.77`).
 //   - Phrases: one to three words then a number, in a line that also has a
 //     step in words (`step 100: train loss 2.51, val loss 2.52`) or names a
 //     value with a colon (`Test set: Average loss: 0.0325`); see
@@ -276,6 +277,14 @@ func (p *MetricParser) parseSegment(dst []Metric, seg []byte) []Metric {
 			val, rest := nextToken(s)
 			if raw, v, ok := numberValue(val); ok {
 				dst, s = p.add(dst, tok[:k], v, true, raw), rest
+				continue
+			}
+		}
+		// key = value, spaced (`accuracy = 0.77`): the key, a lone '=', then a number.
+		if k := keyPrefixLen(tok); k > 0 && k == len(tok) && len(s) > 1 && s[0] == '=' && isSpace(s[1]) {
+			val, rest := nextToken(bytes.TrimLeft(s[1:], " \t"))
+			if raw, v, ok := numberValue(val); ok {
+				dst, s = p.add(dst, tok, v, true, raw), rest
 				continue
 			}
 		}

@@ -111,6 +111,10 @@ func TestMetricParserLines(t *testing.T) {
 		{"info colon", "INFO: starting epoch 3", []Metric{m("epoch", 0, 3)}},
 		{"phrase after timestamp", "2024-01-01 12:00:00 step 7 loss 0.5", []Metric{m("step", 7, 7), m("loss", 7, 0.5)}},
 		{"phrase nan", "step 8: loss nan", []Metric{m("step", 8, 8), m("loss", 8, nan)}},
+		{"step of total", "Step 300/1000 | loss 0.75 | lr 3e-4", []Metric{m("Step", 300, 300), m("loss", 300, 0.75), m("lr", 300, 3e-4)}},
+		{"keras epoch header", "Epoch 3/10", []Metric{m("Epoch", 0, 3)}},
+		{"spaced equals", "accuracy = 0.77", []Metric{m("accuracy", 0, 0.77)}},
+		{"spaced equals among words", "setting batch_size = 32", []Metric{m("batch_size", 0, 32)}},
 		{"colon pair and kv", "summary: lr=0.1", []Metric{m("lr", 0, 0.1)}},
 
 		// JSON and Python dicts
@@ -153,10 +157,11 @@ func TestMetricParserLines(t *testing.T) {
 		{"keras dataset", "Found 5000 images belonging to 10 classes.", nil},
 		{"epoch of", "Epoch 5 of 10", nil},
 		{"sentence with step", "Saved checkpoint at step 500", nil},
-		{"fraction step", "Step 500/1000", nil},
 		{"label then value with unit", "time: 30.05s", nil},
 		{"cifar accuracy sentence", "Accuracy of the network on the 10000 test images: 54 %", nil},
 		{"bare numbers", "epoch 1 2 3", nil},
+		{"step of a word", "step 3/x loss 1", nil},
+		{"spaced equals word", "mode = train", nil},
 		{"tqdm bar", "Epoch 1/10: 100%|████| 469/469 [00:03<00:00]", nil},
 		{"tqdm bar rate", "Loading checkpoint shards: 100%|██████████| 2/2 [00:01<00:00,  1.20it/s]", nil},
 		{"timestamp line", "2024-01-01 12:00:00 loaded", nil},

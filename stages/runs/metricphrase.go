@@ -14,7 +14,8 @@ import "bytes"
 // A segment of the line (split as for `key: value`) is read as words and numbers: one to three
 // words followed by a number (the words may end in `:`) make a pair, named by the words joined
 // with `_` (`train loss` → `train_loss`), or by the last word alone when it is a step key
-// (`end of epoch 1` → `epoch`). A word ending in `:` that no number follows is a label and names
+// (`end of epoch 1` → `epoch`); after a step key, a count of a total is the count (`Step
+// 300/1000` is step 300). A word ending in `:` that no number follows is a label and names
 // nothing (`Test set:`); so is a token with brackets in it (`[1/5]`, `2000]`), and so are tokens
 // that start with a digit before the first pair (a timestamp). Anything else — more than three
 // words before a number, a word left over at the end, a number with no words before it, a value
@@ -53,7 +54,14 @@ func (p *MetricParser) parsePhrases(seg []byte) {
 		tok, s = nextToken(s)
 		bracket, open, closed := brackets(tok)
 		if n > 0 && !bracket && (!closed || open) {
-			if raw, v, ok := numberValue(bytes.TrimSuffix(tok, []byte(":"))); ok {
+			num := bytes.TrimSuffix(tok, []byte(":"))
+			if i := bytes.IndexByte(num, '/'); i > 0 && stepRank(words[n-1]) >= 0 {
+				// `Step 300/1000`, `Epoch 3/10`: a step key's count of its total is the count.
+				if _, ok := plainInt(num[i+1:]); ok {
+					num = num[:i]
+				}
+			}
+			if raw, v, ok := numberValue(num); ok {
 				if !p.addPhrase(words[:n], raw, v, colon) {
 					reject()
 					return
