@@ -304,9 +304,7 @@ func (p *Page) detailView(h int) string {
 			}
 		}
 	}
-	if len(stats) > 0 {
-		head = append(head, strings.Join(stats, st.Muted.Render(" · ")))
-	}
+	head = append(head, widget.WrapJoin(stats, st.Muted.Render(" · "), p.width)...)
 	if len(c.Quantiles) > 0 {
 		var qs []string
 		for _, q := range []string{"p1", "p5", "p25", "p50", "p75", "p95", "p99"} {
@@ -314,9 +312,8 @@ func (p *Page) detailView(h int) string {
 				qs = append(qs, st.Muted.Render(q+" ")+approx(c.QuantilesApprox)+cellText(v))
 			}
 		}
-		if len(qs) > 0 {
-			head = append(head, strings.Join(qs, " "))
-		}
+		// Wrapped: datetime quantiles are long, and one line cut them off after p75.
+		head = append(head, widget.WrapJoin(qs, " ", p.width)...)
 	}
 	if l := c.Length; l != nil {
 		head = append(head, st.Muted.Render("length ")+fmt.Sprintf("%d–%d", l.Min, l.Max)+st.Muted.Render(" chars, mean ")+widget.Num(l.Mean))

@@ -365,3 +365,19 @@ func TestColumnDetailApproxOutliers(t *testing.T) {
 		t.Fatalf("outliers not marked as an estimate:\n%s", v)
 	}
 }
+
+// TestColumnDetailDatetimeQuantilesWrap: a datetime column's quantiles are long; they wrap onto
+// a second line rather than being cut after p75.
+func TestColumnDetailDatetimeQuantilesWrap(t *testing.T) {
+	var b strings.Builder
+	b.WriteString("when\n")
+	for i := range 500 {
+		fmt.Fprintf(&b, "2024-%02d-%02d %02d:%02d:%02d\n", 1+i%12, 1+i%28, i%24, i%60, (i*7)%60)
+	}
+	page, _ := dataProject(t, b.String(), themes.Mono(), 120, 40)
+	press(t, page, "p")
+	openColumn(t, page, "when")
+	if v := screen(t, page); !strings.Contains(v, "p99 ") || !strings.Contains(v, "p1 ") {
+		t.Fatalf("the quantiles are cut:\n%s", v)
+	}
+}

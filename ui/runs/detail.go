@@ -205,11 +205,11 @@ func (d *detailView) body(c *common.Context, w int, add func(...string), section
 	m := d.msg
 	if len(m.params) > 0 {
 		section("params")
-		add(wrapJoin(kvParts(st.Muted.Render, m.params), "  ", w)...)
+		add(widget.WrapJoin(kvParts(st.Muted.Render, m.params), "  ", w)...)
 	}
 	if len(m.tags) > 0 {
 		section("tags")
-		add(wrapJoin(kvParts(st.Muted.Render, m.tags), "  ", w)...)
+		add(widget.WrapJoin(kvParts(st.Muted.Render, m.tags), "  ", w)...)
 	}
 	var user, sys, ev []store.Summary
 	for _, s := range m.sums {
@@ -242,11 +242,11 @@ func (d *detailView) body(c *common.Context, w int, add func(...string), section
 		add(evalLines(c, m.report, w)...)
 	} else if len(ev) > 0 {
 		section("evaluation")
-		add(wrapJoin(sumParts(st.Muted.Render, ev, "last"), "  ", w)...)
+		add(widget.WrapJoin(sumParts(st.Muted.Render, ev, "last"), "  ", w)...)
 	}
 	if len(sys) > 0 {
 		section("system (max over the run)")
-		add(wrapJoin(sumParts(st.Muted.Render, sys, "max"), "  ", w)...)
+		add(widget.WrapJoin(sumParts(st.Muted.Render, sys, "max"), "  ", w)...)
 	}
 	section(fmt.Sprintf("artifacts (%d)", len(m.artifacts)))
 	if len(m.artifacts) == 0 {
@@ -307,7 +307,7 @@ func evalLines(c *common.Context, rep *eval.Report, w int) []string {
 	if cl == nil {
 		return nil
 	}
-	out = append(out, wrapJoin([]string{st.Muted.Render("accuracy ") + widget.Num(cl.Accuracy),
+	out = append(out, widget.WrapJoin([]string{st.Muted.Render("accuracy ") + widget.Num(cl.Accuracy),
 		st.Muted.Render("macro F1 ") + widget.Num(cl.Macro.F1), st.Muted.Render("weighted F1 ") + widget.Num(cl.Weighted.F1),
 		maybe("ROC AUC", cl.ROCAUC), maybe("PR AUC", cl.PRAUC), maybe("log loss", cl.LogLoss),
 		st.Muted.Render(fmt.Sprintf("(%d rows)", rep.Rows))}, "  ", w)...)

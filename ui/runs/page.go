@@ -12,7 +12,6 @@ import (
 
 	"charm.land/bubbles/v2/key"
 	tea "charm.land/bubbletea/v2"
-	"charm.land/lipgloss/v2"
 
 	runsengine "github.com/mlwb/mlwb/stages/runs"
 	"github.com/mlwb/mlwb/stages/runs/mlflow"
@@ -643,28 +642,6 @@ func (p *Page) detail(h int, keys []string) string {
 		parts = append(parts, st.Muted.Render(s.Key+" ")+widget.Num(s.Last)+
 			st.Muted.Render(fmt.Sprintf(" [%s…%s] ×%d", widget.Num(s.Min), widget.Num(s.Max), s.Count)))
 	}
-	lines = append(lines, wrapJoin(parts, "  ", p.width)...)
+	lines = append(lines, widget.WrapJoin(parts, "  ", p.width)...)
 	return widget.Lines(strings.Join(lines, "\n"), p.width, h)
-}
-
-// wrapJoin joins styled parts with sep into lines no wider than w.
-func wrapJoin(parts []string, sep string, w int) []string {
-	var out []string
-	cur := ""
-	for _, part := range parts {
-		if cur == "" {
-			cur = part
-			continue
-		}
-		if lipgloss.Width(cur)+len(sep)+lipgloss.Width(part) > w {
-			out = append(out, cur)
-			cur = part
-			continue
-		}
-		cur += sep + part
-	}
-	if cur != "" {
-		out = append(out, cur)
-	}
-	return out
 }

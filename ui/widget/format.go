@@ -132,3 +132,26 @@ func Lines(s string, w, h int) string {
 
 // Width is the printed width of a (possibly styled) string.
 func Width(s string) int { return lipgloss.Width(s) }
+
+// WrapJoin joins styled parts with sep into lines no wider than w (a part wider than w is a line
+// of its own), so a row of statistics wraps instead of being cut at the screen's edge.
+func WrapJoin(parts []string, sep string, w int) []string {
+	var out []string
+	cur := ""
+	for _, part := range parts {
+		if cur == "" {
+			cur = part
+			continue
+		}
+		if lipgloss.Width(cur)+lipgloss.Width(sep)+lipgloss.Width(part) > w {
+			out = append(out, cur)
+			cur = part
+			continue
+		}
+		cur += sep + part
+	}
+	if cur != "" {
+		out = append(out, cur)
+	}
+	return out
+}
