@@ -164,7 +164,7 @@ func (p *Page) columnsView(h int) string {
 	t := widget.Table{Columns: []widget.Column{
 		{Title: "column", Width: 10, Flex: true}, {Title: "type", Width: 9},
 		{Title: "nulls", Width: 6, Right: true}, {Title: "distinct", Width: 8, Right: true},
-		{Title: "min", Width: 8, Right: true, Flex: true}, {Title: "mean", Width: 8, Right: true},
+		{Title: "min", Width: 8, Right: true, Flex: true}, {Title: "mean", Width: 8, Right: true, Flex: true},
 		{Title: "max", Width: 8, Right: true, Flex: true}, {Title: "histogram", Width: 12},
 	}}
 	t.SetWidth(p.width)
