@@ -267,7 +267,7 @@ func (d *Diff) Write(w io.Writer, md bool) error {
 		}
 		rows = append(rows, []string{c.Name, typ, pair(c.NullsA, c.NullsB),
 			pair(DistinctText(c.DistinctA, c.DistinctApproxA), DistinctText(c.DistinctB, c.DistinctApproxB)),
-			pair(c.MeanA, c.MeanB), delta, pair(fmtStd(c.TypeA, c.StdA), fmtStd(c.TypeB, c.StdB)), p, flag})
+			pair(c.MeanA, c.MeanB), delta, pair(StdText(c.TypeA, c.StdA), StdText(c.TypeB, c.StdB)), p, flag})
 	}
 	table(&b, md, head, rows)
 	_, err := io.WriteString(w, b.String())

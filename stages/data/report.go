@@ -41,7 +41,7 @@ func (p *Profile) summaryRows() [][]string {
 			typ += fmt.Sprintf(" !%d", c.Violations)
 		}
 		rows = append(rows, []string{clipString(c.Name, 24), typ, strconv.FormatInt(c.Count, 10), strconv.FormatInt(c.Nulls, 10),
-			distinct, clipString(fmtAny(c.Min), 20), clipString(fmtAny(c.Mean), 20), clipString(fmtAny(c.Max), 20), fmtStd(c.Type, c.Std), p50, top})
+			distinct, clipString(fmtAny(c.Min), 20), clipString(fmtAny(c.Mean), 20), clipString(fmtAny(c.Max), 20), StdText(c.Type, c.Std), p50, top})
 	}
 	return rows
 }
@@ -307,9 +307,9 @@ func oneLineCells(head []string, rows [][]string) ([]string, [][]string) {
 	return clean(head), body
 }
 
-// fmtStd formats a column's standard deviation; a datetime column's, in seconds in the profile,
+// StdText formats a column's standard deviation; a datetime column's, in seconds in the profile,
 // as a duration (2406h is easier to read as 100d 6h than as 8.66e+06).
-func fmtStd(typ string, v any) string {
+func StdText(typ string, v any) string {
 	if sec, ok := v.(float64); ok && typ == "datetime" {
 		return fmtDuration(sec)
 	}

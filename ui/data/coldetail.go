@@ -287,7 +287,11 @@ func (p *Page) detailView(h int) string {
 		v any
 	}{{"min", c.Min}, {"max", c.Max}, {"mean", c.Mean}, {"std", c.Std}} {
 		if kv.v != nil {
-			stats = append(stats, st.Muted.Render(kv.k+" ")+cellText(kv.v))
+			text := cellText(kv.v)
+			if kv.k == "std" {
+				text = engine.StdText(c.Type, kv.v)
+			}
+			stats = append(stats, st.Muted.Render(kv.k+" ")+text)
 		}
 	}
 	if c.Type == "int" || c.Type == "float" {

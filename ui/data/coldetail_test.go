@@ -2,6 +2,7 @@ package data
 
 import (
 	"fmt"
+	"regexp"
 	"strings"
 	"testing"
 	"time"
@@ -377,7 +378,12 @@ func TestColumnDetailDatetimeQuantilesWrap(t *testing.T) {
 	page, _ := dataProject(t, b.String(), themes.Mono(), 120, 40)
 	press(t, page, "p")
 	openColumn(t, page, "when")
-	if v := screen(t, page); !strings.Contains(v, "p99 ") || !strings.Contains(v, "p1 ") {
+	v := screen(t, page)
+	if !strings.Contains(v, "p99 ") || !strings.Contains(v, "p1 ") {
 		t.Fatalf("the quantiles are cut:\n%s", v)
+	}
+	// Its std as a duration, as the CLI's table shows it (it read 8.66e+06 here).
+	if !regexp.MustCompile(`std \d+d \d+h`).MatchString(v) {
+		t.Fatalf("std not shown as a duration:\n%s", v)
 	}
 }
