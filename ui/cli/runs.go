@@ -16,6 +16,7 @@ import (
 
 	"github.com/spf13/cobra"
 
+	"github.com/mlwb/mlwb/stages/data"
 	"github.com/mlwb/mlwb/stages/project"
 	"github.com/mlwb/mlwb/stages/runs"
 	"github.com/mlwb/mlwb/stages/runs/mlflow"
@@ -339,7 +340,7 @@ func newRunsShowCmd(g *globals) *cobra.Command {
 				st += fmt.Sprintf(" (exit %d)", *j.ExitCode)
 			}
 			fmt.Fprintf(tw, "status\t%s\n", st)
-			fmt.Fprintf(tw, "command\t%s\n", strings.Join(j.Command, " "))
+			fmt.Fprintf(tw, "command\t%s\n", data.OneLine(strings.Join(j.Command, " ")))
 			fmt.Fprintf(tw, "started\t%s\n", j.Started)
 			fmt.Fprintf(tw, "ended\t%s\n", j.Ended)
 			dirty := ""
@@ -348,11 +349,13 @@ func newRunsShowCmd(g *globals) *cobra.Command {
 			}
 			fmt.Fprintf(tw, "git\t%s %s%s\n", j.Branch, j.Commit, dirty)
 			fmt.Fprintf(tw, "log\t%s\n", j.Log)
+			// Params and tags arrive from -p, the TUI and the MLflow API: put each on its line,
+			// its escape sequences and newlines shown, not sent to the terminal.
 			for _, k := range sortedKeys(boolKeys(j.Params)) {
-				fmt.Fprintf(tw, "param %s\t%s\n", k, j.Params[k])
+				fmt.Fprintf(tw, "param %s\t%s\n", data.OneLine(k), data.OneLine(j.Params[k]))
 			}
 			for _, k := range sortedKeys(boolKeys(j.Tags)) {
-				fmt.Fprintf(tw, "tag %s\t%s\n", k, j.Tags[k])
+				fmt.Fprintf(tw, "tag %s\t%s\n", data.OneLine(k), data.OneLine(j.Tags[k]))
 			}
 			mks := make(map[string]bool, len(j.Metrics))
 			for k := range j.Metrics {

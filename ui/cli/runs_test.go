@@ -193,6 +193,13 @@ func TestRunsShowNaN(t *testing.T) {
 	if err != nil || !strings.Contains(out, "last NaN") {
 		t.Fatalf("runs show: %v\n%s", err, out)
 	}
+	// A param and a tag with an escape sequence and a newline are shown, not sent raw.
+	if err := s.SetTags(ctx, r.ID, map[string]string{"note": "a\x1b[31mred\nline"}); err != nil {
+		t.Fatal(err)
+	}
+	if out, err := mlwbCmd(t, "runs", "show", "nanrun"); err != nil || strings.Contains(out, "\x1b") || !strings.Contains(out, "a␛[31mred⏎line") {
+		t.Fatalf("runs show with a control character in a tag: %v\n%q", err, out)
+	}
 	// The spellings diff takes name a run for every verb.
 	for _, ref := range []string{fmt.Sprintf("#%d", r.ID), "run:nanrun"} {
 		if out, err := mlwbCmd(t, "runs", "show", ref); err != nil || !strings.Contains(out, "nanrun") {
