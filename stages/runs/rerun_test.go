@@ -7,9 +7,6 @@ import (
 	"path/filepath"
 	"testing"
 	"time"
-
-	"github.com/mlwb/mlwb/stages/project"
-	"github.com/mlwb/mlwb/store"
 )
 
 // TestRerunRunsTheRunsCode: a run made at one commit, rerun after the script changed and with a
@@ -38,18 +35,7 @@ func TestRerunRunsTheRunsCode(t *testing.T) {
 	write("train.sh", `echo "loss=1 lr=$1"`+"\n")
 	git("add", ".")
 	git("commit", "-q", "-m", "one")
-	p, err := project.Discover(dir)
-	if err != nil {
-		t.Fatal(err)
-	}
-	if err := p.EnsureStateDir(); err != nil {
-		t.Fatal(err)
-	}
-	s, err := store.Open(p.DefaultDBPath())
-	if err != nil {
-		t.Fatal(err)
-	}
-	t.Cleanup(func() { s.Close() })
+	p, s := projectAt(t, dir)
 	first := waitEnd(t, s, launch(t, p, s, LaunchOptions{Name: "base"}).ID, 60*time.Second)
 
 	write("train.sh", `echo "loss=2 lr=$1"`+"\n")

@@ -104,7 +104,12 @@ func spewRole(args []string) int {
 // newProject makes a project directory (not a git repository) with its store.
 func newProject(t testing.TB) (*project.Project, *store.Store) {
 	t.Helper()
-	dir := t.TempDir()
+	return projectAt(t, t.TempDir())
+}
+
+// projectAt is the project at dir with its state directory and store (closed at the end).
+func projectAt(t testing.TB, dir string) (*project.Project, *store.Store) {
+	t.Helper()
 	p, err := project.Discover(dir)
 	if err != nil {
 		t.Fatal(err)
