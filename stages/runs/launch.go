@@ -53,6 +53,11 @@ type LaunchOptions struct {
 // the terminal, the SSH connection and this process. It returns once the supervisor has started;
 // the run is then queued until the supervisor starts the command.
 func Launch(ctx context.Context, o LaunchOptions) (*store.Run, error) {
+	if abs, err := filepath.Abs(o.DBPath); err == nil && o.DBPath != "" {
+		// The supervisor runs in the run's working directory: a relative --db or MLWB_DB
+		// would open a new, empty store there (a rerun from the Runs tab was lost so).
+		o.DBPath = abs
+	}
 	p := o.Project
 	cfg := p.Config
 	params := cfg.Train.ParamStrings()
@@ -145,7 +150,12 @@ func recordGit(ctx context.Context, root string, r *store.Run) {
 	}
 	if dirty, err := versions.Dirty(ctx, root); err == nil && dirty {
 		r.GitDirty = true
-		if patch, left, err := versions.RunPatch(ctx, root); err == nil {
+		patch, left, err := versions.RunPatch(ctx, root)
+		if err != nil { // the tracked changes at least, as before untracked files were taken
+			left = []string{"all (" + err.Error() + ")"}
+			patch, err = versions.Patch(ctx, root)
+		}
+		if err == nil {
 			r.GitPatch = patch
 			if len(left) > 0 {
 				shown := left[:min(len(left), 10)]

@@ -24,9 +24,9 @@ type RerunOptions struct {
 
 // Rerun runs a run again on its exact code: the commit it ran at with its recorded uncommitted
 // patch, restored in a new worktree (versions.Checkout; the working tree is not touched), with the
-// run's params overridden by o.Params. With no overrides it runs the same argv; with overrides
-// and a train.command in the restored mlwb.yaml, the command is rebuilt from that template so the
-// new values reach it. The new run is tagged mlwb.rerun_of and kept with the project's runs. It
+// run's params overridden by o.Params. With no changed value it runs the same argv; with one and a
+// train.command in the restored mlwb.yaml, the command is rebuilt from that template so the new
+// values reach it. The new run is tagged mlwb.rerun_of and kept with the project's runs. It
 // returns the new run and the restored code's directory. The CLI's rerun and the Runs tab's R
 // both come here, so both reproduce the run rather than run today's code.
 func Rerun(ctx context.Context, o RerunOptions) (*store.Run, string, error) {
@@ -60,9 +60,15 @@ func Rerun(ctx context.Context, o RerunOptions) (*store.Run, string, error) {
 	if merged == nil {
 		merged = map[string]string{}
 	}
+	changed := false // only values that differ count: the Runs tab's form offers all of them
+	for k, v := range o.Params {
+		if prev, ok := merged[k]; !ok || prev != v {
+			changed = true
+		}
+	}
 	maps.Copy(merged, o.Params)
 	argv := old.Command
-	if len(o.Params) > 0 && cp.Config.Train.Command != "" {
+	if changed && cp.Config.Train.Command != "" {
 		argv = nil // rebuilt from the template with the new values
 	}
 	workdir := code

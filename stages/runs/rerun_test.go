@@ -41,8 +41,9 @@ func TestRerunRunsTheRunsCode(t *testing.T) {
 	write("train.sh", `echo "loss=2 lr=$1"`+"\n")
 	git("commit", "-q", "-am", "two")
 	t.Setenv(roleEnv, "supervise")
+	t.Chdir(dir) // a relative --db: the supervisor, in the checkout, must still find this store
 	r, code, err := Rerun(context.Background(), RerunOptions{Run: first,
-		LaunchOptions: LaunchOptions{Store: s, Project: p, DBPath: p.DefaultDBPath(), Exe: os.Args[0], Name: "again",
+		LaunchOptions: LaunchOptions{Store: s, Project: p, DBPath: filepath.Join(".mlwb", "state.db"), Exe: os.Args[0], Name: "again",
 			Params: map[string]string{"lr": "0.5"}}})
 	os.Unsetenv(roleEnv)
 	if err != nil {
@@ -68,5 +69,35 @@ func TestRerunRunsTheRunsCode(t *testing.T) {
 	}
 	if _, err := os.Stat(filepath.Join(code, "train.sh")); err != nil {
 		t.Fatalf("restored code: %v", err)
+	}
+}
+
+// TestRerunSameParamsSameCommand: rerun with the params the run had (as the Runs tab's form
+// offers them) runs the run's own argv, not the project's template.
+func TestRerunSameParamsSameCommand(t *testing.T) {
+	if _, err := exec.LookPath("git"); err != nil {
+		t.Skip("git is not installed")
+	}
+	dir := t.TempDir()
+	os.WriteFile(filepath.Join(dir, ".gitignore"), []byte(".mlwb/\n"), 0o644)
+	os.WriteFile(filepath.Join(dir, "mlwb.yaml"), []byte("name: t\ntrain:\n  command: sh -c 'echo template=1'\n  params: {lr: 0.1}\n"), 0o644)
+	for _, args := range [][]string{{"init", "-q"}, {"add", "."}, {"commit", "-qm", "one"}} {
+		cmd := exec.Command("git", append([]string{"-C", dir, "-c", "user.name=t", "-c", "user.email=t@t"}, args...)...)
+		if out, err := cmd.CombinedOutput(); err != nil {
+			t.Fatalf("git %v: %v\n%s", args, err, out)
+		}
+	}
+	p, s := projectAt(t, dir)
+	first := waitEnd(t, s, launch(t, p, s, LaunchOptions{Command: []string{"sh", "-c", "echo own=1"}, Params: map[string]string{"lr": "0.3"}}).ID, 60*time.Second)
+	t.Setenv(roleEnv, "supervise")
+	r, _, err := Rerun(context.Background(), RerunOptions{Run: first,
+		LaunchOptions: LaunchOptions{Store: s, Project: p, DBPath: p.DefaultDBPath(), Exe: os.Args[0], Params: map[string]string{"lr": "0.3"}}})
+	os.Unsetenv(roleEnv)
+	if err != nil {
+		t.Fatal(err)
+	}
+	r = waitEnd(t, s, r.ID, 60*time.Second)
+	if h, err := s.History(context.Background(), r.ID, "own"); err != nil || len(h) != 1 {
+		t.Fatalf("the rerun did not run its own command %q: %v %v", r.Command, h, err)
 	}
 }

@@ -94,7 +94,9 @@ func patchWith(ctx context.Context, root string, untracked []string) (string, er
 		if err := copyIndex(ctx, git, root, index); err != nil {
 			return "", err
 		}
-		env = []string{"GIT_INDEX_FILE=" + index}
+		// Literal pathspecs: a file named ":notes" or "*.py" is that file, not pathspec magic
+		// (git refused ":notes", and the whole patch was lost).
+		env = []string{"GIT_INDEX_FILE=" + index, "GIT_LITERAL_PATHSPECS=1"}
 		list := []byte(strings.Join(untracked, "\x00") + "\x00")
 		if _, err := runGitIO(ctx, git, root, env, list, "add", "--intent-to-add", "--pathspec-from-file=-", "--pathspec-file-nul"); err != nil {
 			return "", fmt.Errorf("patch of %s: marking the untracked files: %w", root, err)

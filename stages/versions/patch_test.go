@@ -99,6 +99,7 @@ func TestRunPatchUntracked(t *testing.T) {
 	ctx := context.Background()
 	write(t, dir, "train.py", "lr = 0.5\nprint(lr)\n")
 	write(t, dir, "helper.py", "x = 1\n")
+	write(t, dir, ":notes", "pathspec magic if not literal\n")
 	write(t, dir, "blob.bin", "a\x00b")
 	write(t, dir, "weights.ckpt", strings.Repeat("w", maxUntrackedFile+1))
 	write(t, dir, "run.log", "ignored\n")
@@ -124,7 +125,7 @@ func TestRunPatchUntracked(t *testing.T) {
 	if err := Checkout(ctx, dir, Snapshot{Label: "run", Commit: commit, Patch: p}, co); err != nil {
 		t.Fatal(err)
 	}
-	for name, want := range map[string]string{"helper.py": "x = 1\n", "blob.bin": "a\x00b", "train.py": "lr = 0.5\nprint(lr)\n"} {
+	for name, want := range map[string]string{"helper.py": "x = 1\n", ":notes": "pathspec magic if not literal\n", "blob.bin": "a\x00b", "train.py": "lr = 0.5\nprint(lr)\n"} {
 		if b, err := os.ReadFile(filepath.Join(co, name)); err != nil || string(b) != want {
 			t.Errorf("checkout %s = %q, %v; want %q", name, b, err, want)
 		}

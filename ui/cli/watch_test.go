@@ -184,4 +184,12 @@ func TestWatchTerminalFitsTheScreen(t *testing.T) {
 	if !strings.HasPrefix(out.String(), "\x1b[9A\x1b[J") {
 		t.Fatalf("redraw does not move back over the 9 lines drawn: %q", out.String()[:min(20, out.Len())])
 	}
+	// A terminal of one or two lines: not cut (nothing sensible fits), and no panic.
+	for _, h := range []int{1, 2} {
+		tiny := &ttyWatch{out: &out, height: func() int { return h }}
+		up.Points = pts
+		if err := tiny.show(up); err != nil || tiny.lines != 21 {
+			t.Fatalf("height %d: %v, %d lines", h, err, tiny.lines)
+		}
+	}
 }

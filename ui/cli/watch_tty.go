@@ -96,7 +96,7 @@ func (t *ttyWatch) show(u live.Update) error {
 		}
 	}
 	text := sb.String()
-	if h := t.screenLines(); h > 0 && n > h-1 {
+	if h := t.screenLines(); h >= 3 && n > h-1 { // the first line kept carries the move back
 		lines := strings.SplitAfter(text, "\n") // the escape that moves back rides on the first
 		keep := h - 2
 		cut := strings.Join(lines[:keep], "") + fmt.Sprintf("… %d more lines: a taller terminal, or --keys, shows them\n", n-keep)
