@@ -40,20 +40,26 @@ type DatasetSummary struct {
 
 // UpsertDataset records a dataset by name (updating its path and target) and returns its id. A
 // dataset named by its own path (a file not declared in mlwb.yaml, as the Data tab and the CLI
-// name one) is whichever dataset already has that path, if one does: one file is one dataset,
-// with one history and one set of labels, whichever side recorded it first and whatever name
-// it was recorded under (earlier versions named it after the file's base name).
+// name one) is the dataset of that name, else the first with that path (sameFileDataset): one
+// file is one dataset, with one history and one set of labels, whichever side recorded it first
+// and whatever name it was recorded under (earlier versions of the CLI named it after the file's
+// base name).
 func (s *Store) UpsertDataset(ctx context.Context, d Dataset) (int64, error) {
 	var id int64
 	err := s.writeTx(ctx, func(tx *Tx) error {
 		if d.Name == filepath.ToSlash(d.Path) {
-			err := tx.QueryRowContext(ctx, `UPDATE datasets SET target = CASE WHEN ?2 = '' THEN target ELSE ?2 END
-				WHERE id = (SELECT min(id) FROM datasets WHERE path = ?1) RETURNING id`, d.Path, d.Target).Scan(&id)
-			if err == nil {
-				return nil
+			found, err := sameFileDataset(ctx, tx, d)
+			if err != nil {
+				return err
 			}
-			if !errors.Is(err, sql.ErrNoRows) {
-				return fmt.Errorf("record dataset %q: %w", d.Name, err)
+			if found != 0 {
+				id = found
+				if d.Target != "" {
+					if _, err := tx.ExecContext(ctx, `UPDATE datasets SET target = ? WHERE id = ?`, d.Target, id); err != nil {
+						return fmt.Errorf("record dataset %q: %w", d.Name, err)
+					}
+				}
+				return nil
 			}
 		}
 		err := tx.QueryRowContext(ctx, `INSERT INTO datasets (name, path, target, created_at) VALUES (?,?,?,?)
@@ -65,6 +71,36 @@ func (s *Store) UpsertDataset(ctx context.Context, d Dataset) (int64, error) {
 		return nil
 	})
 	return id, err
+}
+
+// sameFileDataset finds the dataset a file named by its own path already is: the one of that
+// name, else the first whose path is the same once cleaned (earlier versions stored a path as
+// typed, ./data/d.csv, and named the dataset d); 0 when none is.
+func sameFileDataset(ctx context.Context, tx *Tx, d Dataset) (int64, error) {
+	var id int64
+	err := tx.QueryRowContext(ctx, `SELECT id FROM datasets WHERE name = ?`, d.Name).Scan(&id)
+	if err == nil {
+		return id, nil
+	}
+	if !errors.Is(err, sql.ErrNoRows) {
+		return 0, fmt.Errorf("record dataset %q: %w", d.Name, err)
+	}
+	rows, err := tx.QueryContext(ctx, `SELECT id, path FROM datasets ORDER BY id`)
+	if err != nil {
+		return 0, fmt.Errorf("record dataset %q: %w", d.Name, err)
+	}
+	defer rows.Close()
+	want := filepath.Clean(d.Path)
+	for rows.Next() {
+		var path string
+		if err := rows.Scan(&id, &path); err != nil {
+			return 0, fmt.Errorf("record dataset %q: %w", d.Name, err)
+		}
+		if filepath.Clean(path) == want {
+			return id, nil
+		}
+	}
+	return 0, rows.Err()
 }
 
 // AddDatasetVersion records a version (a no-op returning the existing id when the dataset already

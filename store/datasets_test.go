@@ -40,4 +40,24 @@ func TestUpsertDatasetOnePerFile(t *testing.T) {
 	if err != nil || b == a || b == other {
 		t.Fatalf("a new file: id %d, %v", b, err)
 	}
+	// A path stored as typed by an earlier CLI is the same file once cleaned.
+	typed, err := s.UpsertDataset(ctx, Dataset{Name: "f", Path: "./data/f.csv"})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if id, err := s.UpsertDataset(ctx, Dataset{Name: "data/f.csv", Path: "data/f.csv"}); err != nil || id != typed {
+		t.Fatalf("./data/f.csv recorded before: id %d (want %d), %v", id, typed, err)
+	}
+	// An earlier store with two records for one file, one named by its path (the Data tab's,
+	// with its labels): the path-named one is it.
+	tab, err := s.UpsertDataset(ctx, Dataset{Name: "g", Path: "data/g.csv"})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if _, err := s.db.Exec(`INSERT INTO datasets (name, path, target, created_at) VALUES ('data/g.csv', 'data/g.csv', '', 0)`); err != nil {
+		t.Fatal(err)
+	}
+	if id, err := s.UpsertDataset(ctx, Dataset{Name: "data/g.csv", Path: "data/g.csv"}); err != nil || id == tab {
+		t.Fatalf("two records: got the base-named one %d, %v", id, err)
+	}
 }
