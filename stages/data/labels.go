@@ -175,6 +175,17 @@ func (l *Labeller) Elsewhere(ctx context.Context) ([]store.VersionLabels, error)
 	return l.st.UncarriedLabels(ctx, l.DatasetID, l.VersionID)
 }
 
+// Earlier returns the other versions of the dataset that carry labels, newest first, with all
+// their labels counted: a carry takes the newest (not the newest with labels left to carry,
+// which would bring back labels removed in a version since).
+func (l *Labeller) Earlier(ctx context.Context) ([]store.VersionLabels, error) {
+	vs, err := l.st.LabelledVersions(ctx, l.DatasetID)
+	if err != nil {
+		return nil, err
+	}
+	return slices.DeleteFunc(vs, func(v store.VersionLabels) bool { return v.Version.ID == l.VersionID }), nil
+}
+
 // StaleNote says, in one line, that labels belong to other versions of the file; "" when none do.
 func StaleNote(others []store.VersionLabels) string {
 	if len(others) == 0 {

@@ -230,6 +230,30 @@ func TestLabelsOfChangedFile(t *testing.T) {
 	if old, _ := lb.All(ctx); len(old) != 3 {
 		t.Fatalf("old version's labels touched: %+v", old)
 	}
+	// Carried again, then one carried label removed: the earlier version is reported only for
+	// the label that is really left behind, and the next version's carry takes this version
+	// (the newest), not the first one, whose removed label would come back.
+	if _, err := lb2.Carry(ctx, ix2, others[0]); err != nil {
+		t.Fatal(err)
+	}
+	if others, _ := lb2.Elsewhere(ctx); len(others) != 1 || others[0].Count != 1 {
+		t.Fatalf("after the carry, elsewhere %+v; want the one label left behind", others)
+	}
+	if err := lb2.SetRow(ctx, ix2, 4, ""); err != nil { // date's "meh" removed
+		t.Fatal(err)
+	}
+	write("id,text\n0,avocado\n1,apple\n2,banana split\n3,cherry\n4,date\n5,elderberry\n")
+	lb3, err := OpenLabels(ctx, s, store.Dataset{Name: "fruit"}, path, testLabelSet, "")
+	if err != nil {
+		t.Fatal(err)
+	}
+	earlier, err := lb3.Earlier(ctx)
+	if err != nil || len(earlier) != 2 || earlier[0].Version.ID != lb2.VersionID {
+		t.Fatalf("earlier %+v %v: want the second version first", earlier, err)
+	}
+	if res, err := lb3.Carry(ctx, openIndex(t, path), earlier[0]); err != nil || res.Carried != 1 {
+		t.Fatalf("carry from the newest: %+v %v; want apple's label only", res, err)
+	}
 }
 
 func TestRowHashSeparatesFields(t *testing.T) {

@@ -275,7 +275,7 @@ func newLabelsCarryCmd(g *globals) *cobra.Command {
 				return &exitError{code: 2, err: err}
 			}
 			defer ls.Close()
-			others, err := ls.lb.Elsewhere(cmd.Context())
+			others, err := ls.lb.Earlier(cmd.Context())
 			if err != nil {
 				return &exitError{code: 2, err: err}
 			}
