@@ -433,8 +433,8 @@ func hottest[K cmp.Ordered](all iter.Seq2[K, int64]) []K {
 	return out
 }
 
-// promoteStr makes text b hot, its count starting from est (lateHeavy's estimate), and returns
-// its counter's index.
+// promoteStr makes text b hot, its count starting from est (lateHeavy's lower bound), and
+// returns its counter's index.
 func (vc *valueCounts) promoteStr(b []byte, est int64) int32 {
 	s := string(b)
 	i, ok := vc.strIdx[s]

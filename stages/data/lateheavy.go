@@ -5,10 +5,15 @@ package data
 // a category that first appears late in a file sorted by time, or a value that takes over an
 // id-like column half way down. Every miss (a value neither held nor hot) has a 1 in latePeriod
 // chance of being sampled into a Misra-Gries summary of lateSlots candidates; a candidate sampled
-// latePromote times is promoted into the hot values, which count it exactly from then on, with its
-// sampled count times latePeriod as the estimate of its occurrences before. A value that makes up a
-// share s of the misses is promoted after about latePromote·latePeriod/s of them, so a heavy
-// value's count is exact but for its first few hundred occurrences.
+// latePromote times is promoted into the hot values, which count it exactly from then on.
+//
+// A promoted value's count starts at its samples, not at an estimate of its occurrences so far:
+// the count is a lower bound, short by about latePromote·latePeriod occurrences per worker (a
+// value that makes up half of the rest of a column is counted within 1% with one worker). An
+// estimate (samples × latePeriod) made values of a file sorted by session, 20 rows each, read 140
+// when a few of their rows happened to be sampled; a lower bound cannot put a value above one
+// that is really more frequent. latePromote samples need about 256 occurrences, so a short run of
+// one value is not promoted at all.
 //
 // Sampling keeps the cost low where it matters most: in a column of unique values every value is
 // a miss, and pays one generator step, with a map insert for 1 in latePeriod of them. The
@@ -29,10 +34,10 @@ type lateNum struct {
 }
 
 const (
-	latePeriod  = 32  // 1 miss in latePeriod is sampled
-	lateSlots   = 64  // candidates held at once (a value over 1/65 of the samples is never dropped)
-	latePromote = 4   // samples that promote a candidate
-	lateMax     = 256 // promotions per column, all kinds together
+	latePeriod  = 32   // 1 miss in latePeriod is sampled
+	lateSlots   = 64   // candidates held at once (a value over 1/65 of the samples is never dropped)
+	latePromote = 8    // samples that promote a candidate
+	lateMax     = 1024 // promotions per column, all kinds together
 )
 
 // tick steps the generator (a 64-bit LCG, whose top bits are the good ones) and reports whether
@@ -42,8 +47,8 @@ func (l *lateHeavy) tick() bool {
 	return l.rng>>59 == 0 // the top 5 bits: 1 in 32
 }
 
-// seeStr counts a sampled text miss; when it promotes the value it returns the estimate of the
-// value's occurrences so far.
+// seeStr counts a sampled text miss; when it promotes the value it returns the count the value
+// starts from (its samples: a lower bound of its occurrences so far).
 func (l *lateHeavy) seeStr(b []byte) (int64, bool) {
 	if l.promoted >= lateMax {
 		return 0, false
@@ -52,7 +57,7 @@ func (l *lateHeavy) seeStr(b []byte) (int64, bool) {
 		if c+1 >= latePromote {
 			delete(l.strs, string(b))
 			l.promoted++
-			return int64(c+1) * latePeriod, true
+			return int64(c + 1), true
 		}
 		l.strs[string(b)] = c + 1
 		return 0, false
@@ -76,7 +81,7 @@ func (l *lateHeavy) seeNum(k lateNum) (int64, bool) {
 		if c+1 >= latePromote {
 			delete(l.nums, k)
 			l.promoted++
-			return int64(c+1) * latePeriod, true
+			return int64(c + 1), true
 		}
 		l.nums[k] = c + 1
 		return 0, false
