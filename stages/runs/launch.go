@@ -163,7 +163,7 @@ func recordGit(ctx context.Context, root string, r *store.Run) {
 				if len(left) > len(shown) {
 					more = fmt.Sprintf(" and %d more", len(left)-len(shown))
 				}
-				r.Note = fmt.Sprintf("untracked files not recorded with the code (too big, or not regular files): %s%s",
+				r.Note = fmt.Sprintf("untracked files not recorded with the code (too big, not regular files, or may hold secrets): %s%s",
 					strings.Join(shown, ", "), more)
 			}
 		}

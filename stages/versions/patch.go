@@ -33,8 +33,8 @@ const (
 // the run used that nobody committed yet, which a checkout or rerun of the run needs (the run
 // was marked dirty, yet its checkout lacked the file and its rerun failed). A file over 1 MiB,
 // or past 500 files or 8 MiB in all, is left out and named in left with its size, as is
-// anything that is not a regular file. The user's index is not touched: the new files are
-// marked intent-to-add in a copy of it.
+// anything that is not a regular file and any file whose name says it may hold secrets. The
+// user's index is not touched: the new files are marked intent-to-add in a copy of it.
 func RunPatch(ctx context.Context, root string) (patch string, left []string, err error) {
 	git := gitPath()
 	if git == "" {
@@ -52,6 +52,8 @@ func RunPatch(ctx context.Context, root string) (patch string, left []string, er
 		}
 		st, err := os.Lstat(filepath.Join(root, name))
 		switch {
+		case secretLooking(name):
+			left = append(left, name+" (may hold secrets)")
 		case err != nil || !st.Mode().IsRegular():
 			left = append(left, name+" (not a regular file)")
 		case st.Size() > maxUntrackedFile || total+st.Size() > maxUntrackedTotal || len(keep) == maxUntrackedFiles:
@@ -63,6 +65,22 @@ func RunPatch(ctx context.Context, root string) (patch string, left []string, er
 	}
 	patch, err = patchWith(ctx, root, keep)
 	return patch, left, err
+}
+
+// secretLooking reports whether an untracked file's name says it may hold credentials (.env,
+// keys, certificates): those stay out of the store, where code diffs would show them.
+func secretLooking(name string) bool {
+	base := strings.ToLower(filepath.Base(name))
+	if base == ".env" || strings.HasPrefix(base, ".env.") || base == ".netrc" || base == ".pypirc" ||
+		strings.HasPrefix(base, "id_rsa") || strings.HasPrefix(base, "id_ed25519") ||
+		strings.Contains(base, "secret") || strings.Contains(base, "credential") || strings.Contains(base, "token") {
+		return true
+	}
+	switch filepath.Ext(base) {
+	case ".pem", ".key", ".p12", ".pfx", ".keystore", ".jks":
+		return true
+	}
+	return false
 }
 
 // patchWith is Patch with the untracked files named in untracked included as new files.

@@ -103,6 +103,7 @@ func TestRunPatchUntracked(t *testing.T) {
 	write(t, dir, "blob.bin", "a\x00b")
 	write(t, dir, "weights.ckpt", strings.Repeat("w", maxUntrackedFile+1))
 	write(t, dir, "run.log", "ignored\n")
+	write(t, dir, ".env", "API_KEY=hunter2\n")
 	p, left, err := RunPatch(ctx, dir)
 	if err != nil {
 		t.Fatal(err)
@@ -112,10 +113,10 @@ func TestRunPatchUntracked(t *testing.T) {
 			t.Errorf("patch lacks %q:\n%s", want, p)
 		}
 	}
-	if strings.Contains(p, "weights.ckpt") || strings.Contains(p, "run.log") {
+	if strings.Contains(p, "weights.ckpt") || strings.Contains(p, "run.log") || strings.Contains(p, "hunter2") {
 		t.Errorf("patch has the big or the ignored file:\n%.2000s", p)
 	}
-	if len(left) != 1 || left[0] != fmt.Sprintf("weights.ckpt (%d bytes)", maxUntrackedFile+1) {
+	if len(left) != 2 || left[0] != ".env (may hold secrets)" || left[1] != fmt.Sprintf("weights.ckpt (%d bytes)", maxUntrackedFile+1) {
 		t.Errorf("left out %q", left)
 	}
 	if out, err := exec.Command(gitPath(), "-C", dir, "status", "--porcelain").Output(); err != nil || !strings.Contains(string(out), "?? helper.py") {
