@@ -201,7 +201,7 @@ tags.KEY (runs without the value last).`,
 	f.BoolVar(&asc, "asc", false, "ascending order")
 	f.IntVar(&limit, "limit", 1000, "at most this many runs")
 	f.BoolVar(&asJSON, "json", false, "a JSON array of runs")
-	f.BoolVar(&asCSV, "csv", false, "CSV: one row per run, params as param.<key>, metrics as metric.<key>")
+	f.BoolVar(&asCSV, "csv", false, "CSV: one row per run, params as param.<key>, metrics as metric.<key>, tags as tag.<key>")
 	cmd.MarkFlagsMutuallyExclusive("json", "csv")
 	return cmd
 }
@@ -243,16 +243,19 @@ func writeRunsTable(w io.Writer, js []runJSON) error {
 }
 
 func writeRunsCSV(w io.Writer, js []runJSON) error {
-	pk, mk := map[string]bool{}, map[string]bool{}
+	pk, mk, tk := map[string]bool{}, map[string]bool{}, map[string]bool{}
 	for _, j := range js {
 		for k := range j.Params {
 			pk[k] = true
+		}
+		for k := range j.Tags {
+			tk[k] = true
 		}
 		for k := range j.Metrics {
 			mk[k] = true
 		}
 	}
-	pks, mks := sortedKeys(pk), sortedKeys(mk)
+	pks, mks, tks := sortedKeys(pk), sortedKeys(mk), sortedKeys(tk)
 	cw := csv.NewWriter(w)
 	head := []string{"id", "uuid", "name", "status", "exit_code", "created", "duration_s", "commit"}
 	for _, k := range pks {
@@ -260,6 +263,9 @@ func writeRunsCSV(w io.Writer, js []runJSON) error {
 	}
 	for _, k := range mks {
 		head = append(head, "metric."+k)
+	}
+	for _, k := range tks {
+		head = append(head, "tag."+k)
 	}
 	cw.Write(head)
 	for _, j := range js {
@@ -279,6 +285,9 @@ func writeRunsCSV(w io.Writer, js []runJSON) error {
 				continue
 			}
 			row = append(row, strconv.FormatFloat(m.last, 'g', -1, 64)) // CSV is for programs: every digit
+		}
+		for _, k := range tks {
+			row = append(row, j.Tags[k])
 		}
 		cw.Write(row)
 	}

@@ -224,6 +224,9 @@ func TestRunsShowNaN(t *testing.T) {
 	if err != nil || !strings.Contains(out, "NaN") || !strings.Contains(out, "1.234567891e+06") || !strings.Contains(out, "0.123456789012") {
 		t.Fatalf("runs ls --csv (NaN, and every digit): %v\n%s", err, out)
 	}
+	if first := strings.SplitN(out, "\n", 2)[0]; !strings.HasSuffix(first, ",tag.stage") {
+		t.Fatalf("runs ls --csv has no tag columns: %q", first)
+	}
 	r2 := &store.Run{Name: "dirtyrun", Status: store.StatusFinished, GitCommit: "0123456789abcdef", GitDirty: true}
 	if err := s.CreateRun(ctx, r2, nil, nil); err != nil {
 		t.Fatal(err)
