@@ -9,6 +9,7 @@ import (
 	"os/exec"
 	"os/user"
 	"path/filepath"
+	"slices"
 	"strconv"
 	"strings"
 	"syscall"
@@ -43,6 +44,10 @@ type LaunchOptions struct {
 	Workdir string
 	// Source records what started the run: cli, tui, demo.
 	Source string
+	// Repeats is the uuid of the run a rerun repeats with its own argv: in Command it becomes
+	// this run's uuid, so the {run} and {run_dir} the template expanded for that run point at
+	// this run's (a rerun wrote its predictions over the first run's).
+	Repeats string
 	// Home is the project whose .mlwb/runs holds the run's directory (log, artifacts); nil is
 	// Project. A rerun in a throwaway checkout keeps its run with the others, so removing the
 	// checkout does not take the log and artifacts along.
@@ -92,6 +97,12 @@ func Launch(ctx context.Context, o LaunchOptions) (*store.Run, error) {
 		return nil, fmt.Errorf("run directory: %w", err)
 	}
 	argv := o.Command
+	if o.Repeats != "" {
+		argv = slices.Clone(argv)
+		for i, a := range argv {
+			argv[i] = strings.ReplaceAll(a, o.Repeats, uuid)
+		}
+	}
 	if len(argv) == 0 {
 		if cfg.Train.Command == "" {
 			return nil, errors.New("no command given and mlwb.yaml has no train.command: use mlwb run -- COMMAND ARGS…")

@@ -78,6 +78,9 @@ func Rerun(ctx context.Context, o RerunOptions) (*store.Run, string, error) {
 	lo := o.LaunchOptions
 	lo.Project, lo.Home = cp, p
 	lo.Command, lo.Params, lo.Workdir = argv, merged, workdir
+	if len(argv) > 0 {
+		lo.Repeats = old.UUID // its own run directory, not the first run's
+	}
 	lo.Tags = maps.Clone(lo.Tags)
 	if lo.Tags == nil {
 		lo.Tags = map[string]string{}

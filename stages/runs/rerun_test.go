@@ -101,3 +101,34 @@ func TestRerunSameParamsSameCommand(t *testing.T) {
 		t.Fatalf("the rerun did not run its own command %q: %v %v", r.Command, h, err)
 	}
 }
+
+// TestRerunOwnRunDir: a rerun that repeats its run's argv (no param changed) has that argv's
+// {run_dir} pointing at its own directory, not the first run's (it wrote over the first run's
+// predictions).
+func TestRerunOwnRunDir(t *testing.T) {
+	if _, err := exec.LookPath("git"); err != nil {
+		t.Skip("git is not installed")
+	}
+	dir := t.TempDir()
+	os.WriteFile(filepath.Join(dir, ".gitignore"), []byte(".mlwb/\n"), 0o644)
+	os.WriteFile(filepath.Join(dir, "mlwb.yaml"), []byte("name: t\ntrain:\n  command: sh -c 'echo done > \"$0/out.txt\"; echo loss=1' {run_dir}\n  params: {lr: 0.1}\n"), 0o644)
+	for _, args := range [][]string{{"init", "-q"}, {"add", "."}, {"commit", "-qm", "one"}} {
+		cmd := exec.Command("git", append([]string{"-C", dir, "-c", "user.name=t", "-c", "user.email=t@t"}, args...)...)
+		if out, err := cmd.CombinedOutput(); err != nil {
+			t.Fatalf("git %v: %v\n%s", args, err, out)
+		}
+	}
+	p, s := projectAt(t, dir)
+	first := waitEnd(t, s, launch(t, p, s, LaunchOptions{}).ID, 60*time.Second)
+	t.Setenv(roleEnv, "supervise")
+	r, _, err := Rerun(context.Background(), RerunOptions{Run: first,
+		LaunchOptions: LaunchOptions{Store: s, Project: p, DBPath: p.DefaultDBPath(), Exe: os.Args[0], Params: map[string]string{"lr": "0.1"}}})
+	os.Unsetenv(roleEnv)
+	if err != nil {
+		t.Fatal(err)
+	}
+	r = waitEnd(t, s, r.ID, 60*time.Second)
+	if _, err := os.Stat(filepath.Join(p.RunDir(r.UUID), "out.txt")); err != nil {
+		t.Fatalf("the rerun did not write into its own run directory (command %q): %v", r.Command, err)
+	}
+}
