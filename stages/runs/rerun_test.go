@@ -13,28 +13,10 @@ import (
 // param overridden, runs the old script (its loss) with the new param (its lr), is tagged as a
 // rerun and keeps its log with the project's runs; the working tree is untouched.
 func TestRerunRunsTheRunsCode(t *testing.T) {
-	if _, err := exec.LookPath("git"); err != nil {
-		t.Skip("git is not installed")
-	}
-	dir := t.TempDir()
-	git := func(args ...string) {
-		t.Helper()
-		cmd := exec.Command("git", append([]string{"-C", dir, "-c", "user.name=t", "-c", "user.email=t@t"}, args...)...)
-		if out, err := cmd.CombinedOutput(); err != nil {
-			t.Fatalf("git %v: %v\n%s", args, err, out)
-		}
-	}
-	write := func(name, text string) {
-		if err := os.WriteFile(filepath.Join(dir, name), []byte(text), 0o644); err != nil {
-			t.Fatal(err)
-		}
-	}
-	git("init", "-q")
-	write(".gitignore", ".mlwb/\n")
-	write("mlwb.yaml", "name: t\ntrain:\n  command: sh train.sh {lr}\n  params: {lr: 0.1}\n")
-	write("train.sh", `echo "loss=1 lr=$1"`+"\n")
-	git("add", ".")
-	git("commit", "-q", "-m", "one")
+	dir, git, write := gitRepo(t, map[string]string{
+		"mlwb.yaml": "name: t\ntrain:\n  command: sh train.sh {lr}\n  params: {lr: 0.1}\n",
+		"train.sh":  `echo "loss=1 lr=$1"` + "\n",
+	})
 	p, s := projectAt(t, dir)
 	first := waitEnd(t, s, launch(t, p, s, LaunchOptions{Name: "base"}).ID, 60*time.Second)
 
@@ -75,18 +57,7 @@ func TestRerunRunsTheRunsCode(t *testing.T) {
 // TestRerunSameParamsSameCommand: rerun with the params the run had (as the Runs tab's form
 // offers them) runs the run's own argv, not the project's template.
 func TestRerunSameParamsSameCommand(t *testing.T) {
-	if _, err := exec.LookPath("git"); err != nil {
-		t.Skip("git is not installed")
-	}
-	dir := t.TempDir()
-	os.WriteFile(filepath.Join(dir, ".gitignore"), []byte(".mlwb/\n"), 0o644)
-	os.WriteFile(filepath.Join(dir, "mlwb.yaml"), []byte("name: t\ntrain:\n  command: sh -c 'echo template=1'\n  params: {lr: 0.1}\n"), 0o644)
-	for _, args := range [][]string{{"init", "-q"}, {"add", "."}, {"commit", "-qm", "one"}} {
-		cmd := exec.Command("git", append([]string{"-C", dir, "-c", "user.name=t", "-c", "user.email=t@t"}, args...)...)
-		if out, err := cmd.CombinedOutput(); err != nil {
-			t.Fatalf("git %v: %v\n%s", args, err, out)
-		}
-	}
+	dir, _, _ := gitRepo(t, map[string]string{"mlwb.yaml": "name: t\ntrain:\n  command: sh -c 'echo template=1'\n  params: {lr: 0.1}\n"})
 	p, s := projectAt(t, dir)
 	first := waitEnd(t, s, launch(t, p, s, LaunchOptions{Command: []string{"sh", "-c", "echo own=1"}, Params: map[string]string{"lr": "0.3"}}).ID, 60*time.Second)
 	t.Setenv(roleEnv, "supervise")
@@ -106,18 +77,7 @@ func TestRerunSameParamsSameCommand(t *testing.T) {
 // {run_dir} pointing at its own directory, not the first run's (it wrote over the first run's
 // predictions).
 func TestRerunOwnRunDir(t *testing.T) {
-	if _, err := exec.LookPath("git"); err != nil {
-		t.Skip("git is not installed")
-	}
-	dir := t.TempDir()
-	os.WriteFile(filepath.Join(dir, ".gitignore"), []byte(".mlwb/\n"), 0o644)
-	os.WriteFile(filepath.Join(dir, "mlwb.yaml"), []byte("name: t\ntrain:\n  command: sh -c 'echo done > \"$0/out.txt\"; echo loss=1' {run_dir}\n  params: {lr: 0.1}\n"), 0o644)
-	for _, args := range [][]string{{"init", "-q"}, {"add", "."}, {"commit", "-qm", "one"}} {
-		cmd := exec.Command("git", append([]string{"-C", dir, "-c", "user.name=t", "-c", "user.email=t@t"}, args...)...)
-		if out, err := cmd.CombinedOutput(); err != nil {
-			t.Fatalf("git %v: %v\n%s", args, err, out)
-		}
-	}
+	dir, _, _ := gitRepo(t, map[string]string{"mlwb.yaml": "name: t\ntrain:\n  command: sh -c 'echo done > \"$0/out.txt\"; echo loss=1' {run_dir}\n  params: {lr: 0.1}\n"})
 	p, s := projectAt(t, dir)
 	first := waitEnd(t, s, launch(t, p, s, LaunchOptions{}).ID, 60*time.Second)
 	t.Setenv(roleEnv, "supervise")
@@ -131,4 +91,34 @@ func TestRerunOwnRunDir(t *testing.T) {
 	if _, err := os.Stat(filepath.Join(p.RunDir(r.UUID), "out.txt")); err != nil {
 		t.Fatalf("the rerun did not write into its own run directory (command %q): %v", r.Command, err)
 	}
+}
+
+// gitRepo is a git repository in a temp dir holding files, committed, with git (run in it) and
+// write (a file in it) for later changes; the test is skipped without git.
+func gitRepo(t *testing.T, files map[string]string) (dir string, git func(args ...string), write func(name, text string)) {
+	t.Helper()
+	if _, err := exec.LookPath("git"); err != nil {
+		t.Skip("git is not installed")
+	}
+	dir = t.TempDir()
+	git = func(args ...string) {
+		t.Helper()
+		cmd := exec.Command("git", append([]string{"-C", dir, "-c", "user.name=t", "-c", "user.email=t@t"}, args...)...)
+		if out, err := cmd.CombinedOutput(); err != nil {
+			t.Fatalf("git %v: %v\n%s", args, err, out)
+		}
+	}
+	write = func(name, text string) {
+		if err := os.WriteFile(filepath.Join(dir, name), []byte(text), 0o644); err != nil {
+			t.Fatal(err)
+		}
+	}
+	git("init", "-q")
+	write(".gitignore", ".mlwb/\n")
+	for name, text := range files {
+		write(name, text)
+	}
+	git("add", ".")
+	git("commit", "-q", "-m", "one")
+	return dir, git, write
 }
