@@ -153,11 +153,7 @@ func (vc *valueCounts) addInt(v int64) {
 		vc.hll.InsertHash(mix64(uint64(v) ^ saltInt))
 		if vc.late.tick() {
 			if est, ok := vc.late.seeNum(lateNum{KindInt, uint64(v)}); ok {
-				if vc.ints == nil {
-					vc.ints = map[int64]int64{}
-				}
-				vc.ints[v] += est
-				vc.hotInt = addToSet(vc.hotInt, v)
+				promote(&vc.ints, &vc.hotInt, v, est)
 			}
 		}
 		return
@@ -220,11 +216,7 @@ func (vc *valueCounts) addNum(m *map[float64]int64, hot *map[float64]struct{}, k
 		vc.hll.InsertHash(mix64(math.Float64bits(v) ^ salt))
 		if vc.late.tick() {
 			if est, ok := vc.late.seeNum(lateNum{k, math.Float64bits(v)}); ok {
-				if *m == nil {
-					*m = map[float64]int64{}
-				}
-				(*m)[v] += est
-				*hot = addToSet(*hot, v)
+				promote(m, hot, v, est)
 			}
 		}
 		return
@@ -452,13 +444,17 @@ func (vc *valueCounts) promoteStr(b []byte, est int64) int32 {
 	return i
 }
 
-// addToSet adds k to set, making the set when it is nil.
-func addToSet[K comparable](set map[K]struct{}, k K) map[K]struct{} {
-	if set == nil {
-		set = map[K]struct{}{}
+// promote makes number k hot, its count in counts starting from est (lateHeavy's lower
+// bound), making the maps when they are nil.
+func promote[K comparable](counts *map[K]int64, hot *map[K]struct{}, k K, est int64) {
+	if *counts == nil {
+		*counts = map[K]int64{}
 	}
-	set[k] = struct{}{}
-	return set
+	(*counts)[k] += est
+	if *hot == nil {
+		*hot = map[K]struct{}{}
+	}
+	(*hot)[k] = struct{}{}
 }
 
 // asSet is keys as a set; nil when there are none, so a lookup in it costs next to nothing.
