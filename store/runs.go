@@ -241,7 +241,7 @@ func (s *Store) GetRun(ctx context.Context, id int64) (*Run, error) {
 }
 
 // FindRun resolves a user's reference to a run: its number, its uuid, or a unique uuid prefix
-// (at least 4 characters), or its exact name.
+// (at least 4 characters), or its exact name, each also with a "#" or "run:" before it.
 func (s *Store) FindRun(ctx context.Context, ref string) (*Run, error) {
 	return s.findRun(ctx, ref, false)
 }
@@ -254,6 +254,13 @@ func (s *Store) FindDeletedRun(ctx context.Context, ref string) (*Run, error) {
 
 func (s *Store) findRun(ctx context.Context, ref string, deleted bool) (*Run, error) {
 	ref = strings.TrimSpace(ref)
+	// "#12" and "run:NAME" are the spellings that always mean a run (mlwb diff takes them
+	// beside git revisions); every verb that takes a run takes them.
+	if rest, ok := strings.CutPrefix(ref, "#"); ok && rest != "" {
+		ref = rest
+	} else if rest, ok := strings.CutPrefix(ref, "run:"); ok && rest != "" {
+		ref = rest
+	}
 	var id int64
 	if _, err := fmt.Sscanf(ref, "%d", &id); err == nil && fmt.Sprint(id) == ref {
 		// A number is a run number first; a uuid prefix can be all digits too

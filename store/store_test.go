@@ -186,7 +186,7 @@ func TestRunLifecycle(t *testing.T) {
 	if d := got.Duration(time.Now()); d != time.Minute {
 		t.Fatalf("duration %v, want 1m", d)
 	}
-	for _, ref := range []string{r.UUID, r.UUID[:6], "baseline", "1"} {
+	for _, ref := range []string{r.UUID, r.UUID[:6], "baseline", "1", "#1", "run:baseline", "run:1"} {
 		f, err := s.FindRun(ctx, ref)
 		if err != nil || f.ID != r.ID {
 			t.Fatalf("FindRun(%q) = %v, %v", ref, f, err)

@@ -47,7 +47,7 @@ tree, index and branches are not touched. The default directory is
 				return err
 			}
 			defer s.Close()
-			r, err := findRunRef(cmd.Context(), s, args[0])
+			r, err := s.FindRun(cmd.Context(), args[0])
 			if err != nil {
 				return err
 			}
@@ -82,7 +82,7 @@ reach it. The new run is recorded in this project like any other.`,
 			}
 			defer s.Close()
 			ctx := cmd.Context()
-			old, err := findRunRef(ctx, s, args[0])
+			old, err := s.FindRun(ctx, args[0])
 			if err != nil {
 				return err
 			}

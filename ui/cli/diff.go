@@ -24,21 +24,6 @@ type side struct {
 // runRef matches the spellings that always mean a run: "#12", "run:12", "run:NAME".
 var runRef = regexp.MustCompile(`^(#|run:)(.+)$`)
 
-// findRunRef finds the run a user named, in any spelling FindRun takes (id, name, uuid prefix)
-// or with the "#" / "run:" prefix that marks it as a run.
-func findRunRef(ctx context.Context, s *store.Store, ref string) (*store.Run, error) {
-	return s.FindRun(ctx, bareRunRef(ref))
-}
-
-// bareRunRef is ref without its "#" or "run:" (every verb that takes a run takes the forms diff
-// takes).
-func bareRunRef(ref string) string {
-	if m := runRef.FindStringSubmatch(ref); m != nil {
-		return m[2]
-	}
-	return ref
-}
-
 // bareNumber is a run number given without "#": short decimal numbers are runs, not hashes.
 var bareNumber = regexp.MustCompile(`^[0-9]{1,6}$`)
 
@@ -47,7 +32,7 @@ var bareNumber = regexp.MustCompile(`^[0-9]{1,6}$`)
 // id prefix.
 func resolveSide(ctx context.Context, s *store.Store, p *project.Project, spec string) (side, error) {
 	if runRef.MatchString(spec) {
-		r, err := findRunRef(ctx, s, spec)
+		r, err := s.FindRun(ctx, spec)
 		if err != nil {
 			return side{}, err
 		}
@@ -191,7 +176,7 @@ mlwb.yaml's direction for the primary metric, else loss/error-like names go down
 			ctx := cmd.Context()
 			var rs []*store.Run
 			for _, a := range args {
-				r, err := findRunRef(ctx, s, a)
+				r, err := s.FindRun(ctx, a)
 				if err != nil {
 					return err
 				}

@@ -85,7 +85,7 @@ func saveEvaluation(cmd *cobra.Command, g *globals, ref string, rep *eval.Report
 	}
 	defer s.Close()
 	ctx := cmd.Context()
-	r, err := findRunRef(ctx, s, ref)
+	r, err := s.FindRun(ctx, ref)
 	if err != nil {
 		return err
 	}

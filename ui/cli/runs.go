@@ -311,7 +311,7 @@ func findRun(cmd *cobra.Command, g *globals, ref string) (*store.Store, *store.R
 		return nil, nil, err
 	}
 	runs.ReapLost(cmd.Context(), s, time.Now())
-	r, err := findRunRef(cmd.Context(), s, ref)
+	r, err := s.FindRun(cmd.Context(), ref)
 	if err != nil {
 		s.Close()
 		return nil, nil, err

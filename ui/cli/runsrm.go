@@ -33,7 +33,7 @@ directory (log and artifacts) for good. A run that is still running must be stop
 			// Resolve every reference before deleting anything: a typo fails the whole command.
 			var rs []*store.Run
 			for _, ref := range args {
-				r, err := findRunRef(ctx, s, ref)
+				r, err := s.FindRun(ctx, ref)
 				if err != nil {
 					return err
 				}
@@ -94,7 +94,7 @@ func newRunsRestoreCmd(g *globals) *cobra.Command {
 			}
 			defer s.Close()
 			for _, ref := range args {
-				r, err := s.FindDeletedRun(cmd.Context(), bareRunRef(ref))
+				r, err := s.FindDeletedRun(cmd.Context(), ref)
 				if err != nil {
 					return err
 				}

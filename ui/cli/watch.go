@@ -74,7 +74,7 @@ no watched run is running or queued any more (or on Ctrl-C).`,
 func watchedRuns(ctx context.Context, s *store.Store, refs []string) ([]*store.Run, error) {
 	var runs []*store.Run
 	for _, ref := range refs {
-		r, err := findRunRef(ctx, s, ref)
+		r, err := s.FindRun(ctx, ref)
 		if err != nil {
 			return nil, err
 		}
