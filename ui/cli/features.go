@@ -147,20 +147,23 @@ at the project root (where the Data tab's editor writes it). The spec format is 
 	return cmd
 }
 
-// datasetSpecPath is the feature spec of a dataset declared in the project: its features: path,
-// or <name>.features.yaml at the project root when that file exists (where the Data tab's editor
-// writes it); "" when there is neither.
+// datasetSpecPath is the feature spec of a dataset of the project: a declared one's features:
+// path, or <name>.features.yaml at the project root when that file exists (where the Data tab's
+// editor writes it, for an undeclared file too: name is then its project path); "" when there
+// is neither.
 func datasetSpecPath(proj *project.Project, name string) string {
 	if proj == nil || proj.Config == nil || name == "" {
 		return ""
 	}
-	d, ok := proj.Config.Dataset(name)
-	if !ok {
-		return ""
+	features := ""
+	if d, ok := proj.Config.Dataset(name); ok {
+		features = d.Features
 	}
-	path := proj.FeatureSpecPath(d.Name, d.Features)
-	if _, err := os.Stat(path); d.Features == "" && err != nil {
-		return ""
+	path := proj.FeatureSpecPath(name, features)
+	if features == "" {
+		if _, err := os.Stat(path); err != nil {
+			return ""
+		}
 	}
 	if wd, err := os.Getwd(); err == nil { // recorded with the build as a user would type it
 		if rel, err := filepath.Rel(wd, path); err == nil && !strings.HasPrefix(rel, "..") {

@@ -112,4 +112,12 @@ func TestDataFeaturesDeclaredSpec(t *testing.T) {
 	if err != nil || !strings.Contains(out, "-0.7071") {
 		t.Fatalf("default spec: %v\n%s", err, out)
 	}
+	// An undeclared file's spec, where the Data tab's editor writes it (named by its path).
+	os.MkdirAll("data", 0o755)
+	os.WriteFile("data/x.csv", []byte("w\n1\n3\n"), 0o644)
+	os.WriteFile("data_x.csv.features.yaml", []byte("columns:\n  w: minmax\n"), 0o644)
+	out, err = runData(t, "features", "data/x.csv", "--preview", "2", "--no-store")
+	if err != nil || out != "w\n0\n1\n" {
+		t.Fatalf("undeclared file's spec: %v\n%s", err, out)
+	}
 }
