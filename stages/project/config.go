@@ -6,6 +6,7 @@ import (
 	"math"
 	"os"
 	"path/filepath"
+	"slices"
 	"strconv"
 
 	"github.com/mlwb/mlwb/stages/live"
@@ -155,6 +156,19 @@ func (t TrainSpec) ParamStrings() map[string]string {
 	for k, v := range t.Params {
 		out[k] = FormatParam(v)
 	}
+	return out
+}
+
+// UnknownParams are the keys of params that train.params does not have, sorted: no {placeholder}
+// of the template takes them (a typo in -p runs with the default).
+func (t TrainSpec) UnknownParams(params map[string]string) []string {
+	var out []string
+	for k := range params {
+		if _, ok := t.Params[k]; !ok {
+			out = append(out, k)
+		}
+	}
+	slices.Sort(out)
 	return out
 }
 

@@ -3,11 +3,9 @@ package cli
 import (
 	"context"
 	"fmt"
-	"maps"
 	"os"
 	"os/signal"
 	"path/filepath"
-	"slices"
 	"strings"
 	"syscall"
 	"time"
@@ -74,7 +72,7 @@ a hangup of the terminal only detaches. --detach prints the run id and returns a
 				return err
 			}
 			if len(args) == 0 { // the template: a -p it does not know is most likely a typo
-				for _, k := range unknownParams(p.Config, pm) {
+				for _, k := range p.Config.Train.UnknownParams(pm) {
 					fmt.Fprintf(cmd.ErrOrStderr(), "mlwb: -p %s is not one of train.params in %s: it is recorded and passed in the environment only (MLWB_PARAM_*)\n",
 						k, p.ConfigPath)
 				}
@@ -168,16 +166,4 @@ func newSuperviseCmd(g *globals) *cobra.Command {
 			return runs.SuperviseProcess(cmd.Context(), s, id, cmd.ErrOrStderr())
 		},
 	}
-}
-
-// unknownParams are the keys of -p that train.params does not have, sorted: the template has no
-// placeholder for them, so `-p lerning_rate=0.1` ran with the default.
-func unknownParams(cfg *project.Config, pm map[string]string) []string {
-	var out []string
-	for _, k := range slices.Sorted(maps.Keys(pm)) {
-		if _, ok := cfg.Train.Params[k]; !ok {
-			out = append(out, k)
-		}
-	}
-	return out
 }

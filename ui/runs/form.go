@@ -71,14 +71,10 @@ func changedName(cfg *project.Config, params map[string]string) string {
 			parts = append(parts, k+"-"+v)
 		}
 	}
-	var extra []string
-	for k, v := range params {
-		if _, ok := defaults[k]; !ok {
-			extra = append(extra, k+"-"+v)
-		}
+	for _, k := range cfg.Train.UnknownParams(params) {
+		parts = append(parts, k+"-"+params[k])
 	}
-	sort.Strings(extra)
-	return strings.Join(append(parts, extra...), "_")
+	return strings.Join(parts, "_")
 }
 
 // formDoneMsg reports what a submitted form did.
