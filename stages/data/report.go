@@ -307,6 +307,16 @@ func oneLineCells(head []string, rows [][]string) ([]string, [][]string) {
 	return clean(head), body
 }
 
+// ColumnList names a file's columns for an error about one that is not there: the first 20,
+// then how many there are in all, each on one line.
+func ColumnList(names []string) string {
+	s := strings.Join(names[:min(len(names), 20)], ", ")
+	if len(names) > 20 {
+		s += fmt.Sprintf(", … (%d in all)", len(names))
+	}
+	return OneLine(s)
+}
+
 // StdText formats a column's standard deviation; a datetime column's, in seconds in the profile,
 // as a duration (2406h is easier to read as 100d 6h than as 8.66e+06).
 func StdText(typ string, v any) string {

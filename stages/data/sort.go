@@ -240,12 +240,7 @@ func sortColumns(path string, dl *dialect, keys []SortKey) ([]*sortColumn, error
 				return nil, fmt.Errorf("sort: %s: key %q: direction %q is neither asc nor desc", path, k.Column, k.Column[i+1:])
 			}
 			if c.field < 0 {
-				names := dl.names
-				more := ""
-				if len(names) > 20 {
-					names, more = names[:20], fmt.Sprintf(", … (%d in all)", len(dl.names))
-				}
-				return nil, fmt.Errorf("sort: %s has no column %q (columns: %s%s)", path, k.Column, strings.Join(names, ", "), more)
+				return nil, fmt.Errorf("sort: %s has no column %q (columns: %s)", path, k.Column, ColumnList(dl.names))
 			}
 		}
 		cols[j] = c

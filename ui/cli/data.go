@@ -63,14 +63,11 @@ shape is documented in the README), --md as Markdown.`,
 				return &exitError{code: 2, err: err}
 			}
 			if asked != "" && p.Target == nil { // a typo in --target is an error, as an unknown column is to filter and sort
-				var names []string
-				for _, c := range p.Columns[:min(len(p.Columns), 20)] {
-					names = append(names, c.Name)
+				names := make([]string, len(p.Columns))
+				for i, c := range p.Columns {
+					names[i] = c.Name
 				}
-				if len(p.Columns) > 20 {
-					names = append(names, fmt.Sprintf("… (%d in all)", len(p.Columns)))
-				}
-				return &exitError{code: 2, err: fmt.Errorf("%s has no column %q (--target); its columns: %s", path, asked, data.OneLine(strings.Join(names, ", ")))}
+				return &exitError{code: 2, err: fmt.Errorf("%s has no column %q (--target); its columns: %s", path, asked, data.ColumnList(names))}
 			}
 			if proj != nil && !noStore {
 				if err := storeProfile(cmd, g, proj, ds, p); err != nil {
@@ -233,10 +230,7 @@ func newDataHeadCmd() *cobra.Command {
 		Short: "Print the first rows of a CSV, TSV or JSON Lines file as an aligned table (instant on any size)",
 		Args:  cobra.ExactArgs(1),
 		RunE: func(cmd *cobra.Command, args []string) error {
-			if n < 0 {
-				return &exitError{code: 2, err: fmt.Errorf("-n %d: the number of rows is 0 or more", n)}
-			}
-			names, rows, warns, err := data.HeadWarnings(args[0], n)
+			names, rows, warns, err := data.HeadWarnings(args[0], n) // it refuses -n below 0
 			if err != nil {
 				return &exitError{code: 2, err: err}
 			}
