@@ -71,37 +71,55 @@ func (t *ttyWatch) show(u live.Update) error {
 			keyW = max(keyW, min(widget.Width(k), 40))
 		}
 	}
+	// A line per run and one per key of it; on a terminal shorter than that, the first h-2 and a
+	// line saying how many more (only those are formatted).
+	ids := slices.Sorted(maps.Keys(t.state))
+	keysOf := make(map[int64][]string, len(ids))
+	total := 0
+	for _, id := range ids {
+		keys := t.keys
+		if len(keys) == 0 {
+			keys = slices.Sorted(maps.Keys(t.state[id].recent))
+		}
+		keysOf[id] = keys
+		total += 1 + len(keys)
+	}
+	room := total
+	if h := t.screenLines(); h >= 3 && total > h-1 {
+		room = h - 2
+	}
 	n := 0
-	for _, id := range slices.Sorted(maps.Keys(t.state)) {
+	line := func(format string, args ...any) {
+		if n < room {
+			fmt.Fprintf(&sb, format, args...)
+			n++
+		}
+	}
+	for _, id := range ids {
 		w := t.state[id]
 		status := w.status
 		if w.gone {
 			status = "deleted"
 		}
-		fmt.Fprintf(&sb, "run %d %s  %s  step %d\n", id, w.name, status, w.step)
-		n++
-		keys := t.keys
-		if len(keys) == 0 {
-			keys = slices.Sorted(maps.Keys(w.recent))
-		}
-		for _, k := range keys {
+		line("run %d %s  %s  step %d\n", id, w.name, status, w.step)
+		for _, k := range keysOf[id] {
+			if n >= room {
+				break
+			}
 			r := w.recent[k]
 			last := "-"
 			if len(r) > 0 {
 				last = fmtNum(r[len(r)-1])
 			}
 			tail := r[max(0, len(r)-sparkPoints):]
-			fmt.Fprintf(&sb, "  %s %13s  %s\n", widget.Fit(k, keyW), last, widget.Sparkline(tail, sparkPoints))
-			n++
+			line("  %s %13s  %s\n", widget.Fit(k, keyW), last, widget.Sparkline(tail, sparkPoints))
 		}
 	}
-	text := sb.String()
-	if h := t.screenLines(); h >= 3 && n > h-1 { // the first line kept carries the move back
-		lines := strings.SplitAfter(text, "\n") // the escape that moves back rides on the first
-		keep := h - 2
-		cut := strings.Join(lines[:keep], "") + fmt.Sprintf("… %d more lines: a taller terminal, or --keys, shows them\n", n-keep)
-		text, n = cut, keep+1
+	if room < total {
+		fmt.Fprintf(&sb, "… %d more lines: a taller terminal, or --keys, shows them\n", total-room)
+		n++
 	}
+	text := sb.String()
 	t.lines = n
 	_, err := io.WriteString(t.out, text)
 	return err
