@@ -92,7 +92,8 @@ func poll(st *store.Store, cur []*followed, marked, kept []int64, resolve bool, 
 
 // choose picks the runs to follow, sorted by id so that a run keeps its colour when others come:
 // the running and queued runs, then the marked ones, then the kept ones (runs that ended while
-// the page watched them, newest first), up to maxRuns; the newest run when that picks none.
+// the page watched them; both lists newest first), up to maxRuns; the newest run when that picks
+// none. It also says how many marked runs did not fit.
 func choose(ctx context.Context, st *store.Store, cur []*followed, marked, kept []int64) ([]*followed, string, int, error) {
 	running, err := st.ListRuns(ctx, store.RunQuery{Statuses: []string{store.StatusRunning, store.StatusQueued}, Limit: maxRuns})
 	if err != nil {
@@ -100,10 +101,7 @@ func choose(ctx context.Context, st *store.Store, cur []*followed, marked, kept 
 	}
 	why := "running runs"
 	picked := running
-	// The newest marked runs first, as the README says; left counts those past maxRuns.
-	marked = slices.Clone(marked)
-	slices.SortFunc(marked, func(a, b int64) int { return int(b - a) })
-	left := 0
+	left := 0 // marked runs past maxRuns
 	var states map[int64]store.RunState
 	if len(marked)+len(kept) > 0 {
 		// One read for both lists: deleted runs are absent from it.
@@ -112,15 +110,16 @@ func choose(ctx context.Context, st *store.Store, cur []*followed, marked, kept 
 		}
 	}
 	for _, extra := range []struct {
-		ids []int64
-		why string
-	}{{marked, "running and marked runs"}, {kept, "running, marked and ended runs"}} {
+		ids    []int64
+		why    string
+		marked bool
+	}{{marked, "running and marked runs", true}, {kept, "running, marked and ended runs", false}} {
 		for _, id := range extra.ids {
 			if _, ok := states[id]; !ok || slices.ContainsFunc(picked, func(r *store.Run) bool { return r.ID == id }) {
 				continue
 			}
 			if len(picked) >= maxRuns {
-				if extra.why == "running and marked runs" {
+				if extra.marked {
 					left++
 				}
 				continue

@@ -161,6 +161,7 @@ func (p *Page) startPoll(resolve bool) tea.Cmd {
 	for _, id := range marked {
 		p.prevMarked[id] = true
 	}
+	slices.SortFunc(marked, func(a, b int64) int { return int(b - a) }) // newest first, as the README says
 	kept := make([]int64, 0, len(p.watched))
 	for id := range p.watched {
 		kept = append(kept, id)
@@ -261,12 +262,8 @@ func (p *Page) follow(runs []*followed, why string) {
 		p.runs = runs
 		return
 	}
-	keep := map[int64]bool{}
-	for _, f := range runs {
-		keep[f.id] = true
-	}
 	p.runs, p.why, p.dirty = runs, why, true
-	p.dropTraces(func(id traceID) bool { return !keep[id.run] })
+	p.dropTraces(func(id traceID) bool { return !in[id.run] })
 }
 
 // dropTraces removes the traces drop picks and rebuilds the key list.
