@@ -5,7 +5,6 @@ package ui
 import (
 	"context"
 	"errors"
-	"slices"
 	"strings"
 	"time"
 
@@ -360,15 +359,20 @@ func (m *Model) helpOverlay() string {
 	h := m.help
 	h.SetWidth(0) // no cutting: the rows are fitted here
 	maxW := m.width - st.Modal.GetHorizontalFrameSize()
+	sepW := lipgloss.Width(h.Styles.FullSeparator.Inline(true).Render(h.FullSeparator))
 	var rows []string
 	var cur [][]key.Binding
+	curW := 0
 	for _, g := range groups {
-		try := append(slices.Clone(cur), g)
-		if len(cur) > 0 && lipgloss.Width(h.FullHelpView(try)) > maxW {
+		w := lipgloss.Width(h.FullHelpView([][]key.Binding{g})) // each group measured once
+		if len(cur) > 0 && curW+sepW+w > maxW {
 			rows = append(rows, h.FullHelpView(cur))
-			try = [][]key.Binding{g}
+			cur, curW = nil, 0
 		}
-		cur = try
+		if len(cur) > 0 {
+			curW += sepW
+		}
+		cur, curW = append(cur, g), curW+w
 	}
 	if len(cur) > 0 {
 		rows = append(rows, h.FullHelpView(cur))
