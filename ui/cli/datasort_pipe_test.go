@@ -15,27 +15,29 @@ func TestDataSortIntoPipe(t *testing.T) {
 	in := filepath.Join(dir, "d.csv")
 	os.WriteFile(in, []byte("n\n3\n1\n2\n"), 0o644)
 	fifo := filepath.Join(dir, "out.csv")
-	if err := syscall.Mkfifo(fifo, 0o600); err != nil {
-		t.Skipf("no fifo here: %v", err)
+	text, ok := throughPipe(t, fifo, func() error {
+		_, _, err := runDataErr(t, "sort", in, "-k", "n", "-o", fifo)
+		return err
+	})
+	if !ok {
+		t.Skip("no fifo here")
 	}
-	got := readPipe(fifo)
-	if _, _, err := runDataErr(t, "sort", in, "-k", "n", "-o", fifo); err != nil {
-		t.Fatal(err)
-	}
-	if st, err := os.Lstat(fifo); err != nil || st.Mode()&os.ModeNamedPipe == 0 {
-		t.Fatalf("sort replaced the pipe: %v", err)
-	}
-	if text := <-got; text != "n\n1\n2\n3\n" {
+	if text != "n\n1\n2\n3\n" {
 		t.Fatalf("through the pipe: %q", text)
 	}
 }
 
-// readPipe reads the named pipe at path to its end in the background (opening it waits for a
-// writer) and sends what it read, or the error.
-func readPipe(path string) <-chan string {
+// throughPipe makes a named pipe at path, runs write (which writes into it) while reading it
+// in the background, checks the pipe is still a pipe (a rename over it would have replaced it
+// with a regular file) and returns what came through; ok is false when no fifo can be made.
+func throughPipe(t *testing.T, path string, write func() error) (text string, ok bool) {
+	t.Helper()
+	if err := syscall.Mkfifo(path, 0o600); err != nil {
+		return "", false
+	}
 	got := make(chan string, 1)
 	go func() {
-		f, err := os.Open(path)
+		f, err := os.Open(path) // waits for the writer
 		if err != nil {
 			got <- err.Error()
 			return
@@ -44,7 +46,13 @@ func readPipe(path string) <-chan string {
 		f.Close()
 		got <- string(b)
 	}()
-	return got
+	if err := write(); err != nil {
+		t.Fatal(err)
+	}
+	if st, err := os.Lstat(path); err != nil || st.Mode()&os.ModeNamedPipe == 0 {
+		t.Fatalf("the pipe %s was replaced: %v", path, err)
+	}
+	return <-got, true
 }
 
 // TestDataFilterOutputSafe: filter -o writes through data.Output — onto a pipe in place (the pipe
@@ -55,17 +63,11 @@ func TestDataFilterOutputSafe(t *testing.T) {
 	in := filepath.Join(dir, "d.csv")
 	os.WriteFile(in, []byte("n\n3\n1\n2\n"), 0o644)
 	fifo := filepath.Join(dir, "pipe.csv")
-	if err := syscall.Mkfifo(fifo, 0o600); err == nil {
-		got := readPipe(fifo)
-		if _, _, err := runDataErr(t, "filter", in, "n > 1", "-o", fifo); err != nil {
-			t.Fatal(err)
-		}
-		if st, err := os.Lstat(fifo); err != nil || st.Mode()&os.ModeNamedPipe == 0 {
-			t.Fatalf("filter replaced the pipe: %v", err)
-		}
-		if text := <-got; text != "n\n3\n2\n" {
-			t.Fatalf("through the pipe: %q", text)
-		}
+	if text, ok := throughPipe(t, fifo, func() error {
+		_, _, err := runDataErr(t, "filter", in, "n > 1", "-o", fifo)
+		return err
+	}); ok && text != "n\n3\n2\n" {
+		t.Fatalf("through the pipe: %q", text)
 	}
 	keep := filepath.Join(dir, "keep.csv")
 	os.WriteFile(keep, []byte("precious\n"), 0o644)

@@ -7,7 +7,6 @@ import (
 	"path/filepath"
 	"reflect"
 	"strings"
-	"syscall"
 	"testing"
 
 	"github.com/mlwb/mlwb/store"
@@ -74,17 +73,11 @@ func TestDataLabelsVerbs(t *testing.T) {
 		}
 	}
 	// Into a pipe (as into /dev/null, a device): written in place, the pipe still a pipe.
-	if err := syscall.Mkfifo("pipe.csv", 0o600); err == nil {
-		got := readPipe("pipe.csv")
-		if _, err := runData(t, "labels", "export", "mail.csv", "-o", "pipe.csv"); err != nil {
-			t.Fatal(err)
-		}
-		if st, err := os.Lstat("pipe.csv"); err != nil || st.Mode()&os.ModeNamedPipe == 0 {
-			t.Fatalf("export replaced the pipe: %v", err)
-		}
-		if text := <-got; !strings.HasPrefix(text, "id,subject,label\n") {
-			t.Fatalf("through the pipe: %q", text)
-		}
+	if text, ok := throughPipe(t, "pipe.csv", func() error {
+		_, err := runData(t, "labels", "export", "mail.csv", "-o", "pipe.csv")
+		return err
+	}); ok && !strings.HasPrefix(text, "id,subject,label\n") {
+		t.Fatalf("through the pipe: %q", text)
 	}
 	// The file changes: row 3's text is edited, a row is added at the top.
 	os.WriteFile("mail.csv", []byte("id,subject\n0,new\n1,\"win, now\"\n2,\"hello\nthere\"\n3,meeting moved\n4,\"\"\"free\"\" stuff\"\n"), 0o644)
