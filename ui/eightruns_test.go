@@ -49,7 +49,7 @@ func TestEightRunsWithTheWorkbenchOpen(t *testing.T) {
 	const lines = 500
 	var ids []int64
 	for i := 0; i < 8; i++ {
-		r, err := runs.Launch(context.Background(), runs.LaunchOptions{Store: s, Project: p, DBPath: s.Path(),
+		r, err := runs.Launch(context.Background(), runs.LaunchOptions{Store: s, Project: p,
 			Exe: os.Args[0], Name: fmt.Sprint("load-", i), Command: []string{"sh", "-c",
 				fmt.Sprintf("i=0; while [ $i -lt %d ]; do i=$((i+1)); echo step=$i loss=$i acc=0.$i; done", lines)}})
 		if err != nil {

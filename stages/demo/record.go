@@ -25,7 +25,7 @@ type recorded struct {
 // and evaluation) and waits for it to end. supervisor is the mlwb executable that serves
 // `supervise` ("" for this one).
 func recordRun(ctx context.Context, s *store.Store, p *project.Project, supervisor string, spec runSpec) (*recorded, error) {
-	r, err := runs.Launch(ctx, runs.LaunchOptions{Store: s, Project: p, DBPath: p.DefaultDBPath(), Exe: supervisor,
+	r, err := runs.Launch(ctx, runs.LaunchOptions{Store: s, Project: p, Exe: supervisor,
 		Name: spec.name, Params: spec.params, Tags: map[string]string{"demo": "true"}, Source: "demo"})
 	if err != nil {
 		return nil, fmt.Errorf("demo run %s: %w", spec.name, err)

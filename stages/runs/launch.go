@@ -25,8 +25,6 @@ import (
 type LaunchOptions struct {
 	Store   *store.Store
 	Project *project.Project
-	// DBPath is the state database the supervisor opens (absolute).
-	DBPath string
 	// Exe and ExeArgs start the supervisor: Exe ExeArgs… supervise --db DB RUN-ID. Exe defaults to
 	// this executable (tests point it at their own binary).
 	Exe     string
@@ -58,10 +56,11 @@ type LaunchOptions struct {
 // the terminal, the SSH connection and this process. It returns once the supervisor has started;
 // the run is then queued until the supervisor starts the command.
 func Launch(ctx context.Context, o LaunchOptions) (*store.Run, error) {
-	if abs, err := filepath.Abs(o.DBPath); err == nil && o.DBPath != "" {
-		// The supervisor runs in the run's working directory: a relative --db or MLWB_DB
-		// would open a new, empty store there (a rerun from the Runs tab was lost so).
-		o.DBPath = abs
+	// The supervisor opens the same store, from the run's working directory: a relative --db
+	// or MLWB_DB would open a new, empty one there (a rerun from the Runs tab was lost so).
+	db, err := filepath.Abs(o.Store.Path())
+	if err != nil {
+		return nil, fmt.Errorf("launch: store path: %w", err)
 	}
 	p := o.Project
 	cfg := p.Config
@@ -145,7 +144,7 @@ func Launch(ctx context.Context, o LaunchOptions) (*store.Run, error) {
 			return r, err
 		}
 	}
-	if err := startSupervisor(o, r, runDir); err != nil {
+	if err := startSupervisor(o, db, r, runDir); err != nil {
 		o.Store.EndRun(ctx, r.ID, store.RunEnd{Status: store.StatusFailed})
 		o.Store.AppendNote(ctx, r.ID, "not started: "+err.Error())
 		return r, err
@@ -220,7 +219,7 @@ func LinkDataset(ctx context.Context, s *store.Store, p *project.Project, runID 
 
 // startSupervisor starts `mlwb supervise` in a new session with no terminal: a hangup of ours never
 // reaches it. Its own messages go to supervisor.log in the run directory.
-func startSupervisor(o LaunchOptions, r *store.Run, runDir string) error {
+func startSupervisor(o LaunchOptions, db string, r *store.Run, runDir string) error {
 	exe := o.Exe
 	if exe == "" {
 		var err error
@@ -233,7 +232,7 @@ func startSupervisor(o LaunchOptions, r *store.Run, runDir string) error {
 		return fmt.Errorf("supervisor log: %w", err)
 	}
 	defer logf.Close()
-	args := append(append([]string{}, o.ExeArgs...), "supervise", "--db", o.DBPath, strconv.FormatInt(r.ID, 10))
+	args := append(append([]string{}, o.ExeArgs...), "supervise", "--db", db, strconv.FormatInt(r.ID, 10))
 	cmd := exec.Command(exe, args...)
 	cmd.Dir = r.Workdir
 	cmd.Stdout, cmd.Stderr = logf, logf

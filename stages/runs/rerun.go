@@ -15,11 +15,27 @@ import (
 
 // RerunOptions says which run to run again, and what to change.
 type RerunOptions struct {
-	LaunchOptions // Store, Project (the run's project, where the new run is recorded), DBPath, Name, Source, Exe
+	LaunchOptions // Store, Project (the run's project, where the new run is recorded), Name, Source, Exe
 	// Run is the run to run again.
 	Run *store.Run
 	// Dir is where its code is restored; "" is .mlwb/checkouts/run-<id>-rerun-<unix time>.
 	Dir string
+}
+
+// Restore recreates run r's exact code (its commit plus its recorded patch) in a new worktree
+// at dir (`mlwb checkout`, and the first step of Rerun) and returns dir made absolute.
+func Restore(ctx context.Context, p *project.Project, r *store.Run, dir string) (string, error) {
+	if !p.InGit {
+		return "", fmt.Errorf("%s is not in a git repository: run #%d's code cannot be restored", p.Root, r.ID)
+	}
+	abs, err := filepath.Abs(dir)
+	if err != nil {
+		return "", fmt.Errorf("restore run #%d: %w", r.ID, err)
+	}
+	if err := versions.Checkout(ctx, p.Root, versions.RunSnapshot(r), abs); err != nil {
+		return "", err
+	}
+	return abs, nil
 }
 
 // Rerun runs a run again on its exact code: the commit it ran at with its recorded uncommitted
@@ -31,18 +47,12 @@ type RerunOptions struct {
 // both come here, so both reproduce the run rather than run today's code.
 func Rerun(ctx context.Context, o RerunOptions) (*store.Run, string, error) {
 	p, old := o.Project, o.Run
-	if !p.InGit {
-		return nil, "", fmt.Errorf("%s is not in a git repository: run #%d's code cannot be restored", p.Root, old.ID)
-	}
 	dir := o.Dir
 	if dir == "" {
 		dir = filepath.Join(p.StateDir(), "checkouts", fmt.Sprintf("run-%d-rerun-%d", old.ID, time.Now().Unix()))
 	}
-	code, err := filepath.Abs(dir)
+	code, err := Restore(ctx, p, old, dir)
 	if err != nil {
-		return nil, "", fmt.Errorf("rerun #%d: %w", old.ID, err)
-	}
-	if err := versions.Checkout(ctx, p.Root, versions.RunSnapshot(old), code); err != nil {
 		return nil, "", err
 	}
 	cp, err := project.Discover(code)
@@ -60,13 +70,8 @@ func Rerun(ctx context.Context, o RerunOptions) (*store.Run, string, error) {
 	if merged == nil {
 		merged = map[string]string{}
 	}
-	changed := false // only values that differ count: the Runs tab's form offers all of them
-	for k, v := range o.Params {
-		if prev, ok := merged[k]; !ok || prev != v {
-			changed = true
-		}
-	}
 	maps.Copy(merged, o.Params)
+	changed := !maps.Equal(ps[old.ID], merged) // only values that differ count: the Runs tab's form offers all of them
 	argv := old.Command
 	if changed && cp.Config.Train.Command != "" {
 		argv = nil // rebuilt from the template with the new values

@@ -7,6 +7,8 @@ import (
 	"path/filepath"
 	"testing"
 	"time"
+
+	"github.com/mlwb/mlwb/store"
 )
 
 // TestRerunRunsTheRunsCode: a run made at one commit, rerun after the script changed and with a
@@ -24,8 +26,13 @@ func TestRerunRunsTheRunsCode(t *testing.T) {
 	git("commit", "-q", "-am", "two")
 	t.Setenv(roleEnv, "supervise")
 	t.Chdir(dir) // a relative --db: the supervisor, in the checkout, must still find this store
+	rel, err := store.Open(filepath.Join(".mlwb", "state.db"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer rel.Close()
 	r, code, err := Rerun(context.Background(), RerunOptions{Run: first,
-		LaunchOptions: LaunchOptions{Store: s, Project: p, DBPath: filepath.Join(".mlwb", "state.db"), Exe: os.Args[0], Name: "again",
+		LaunchOptions: LaunchOptions{Store: rel, Project: p, Exe: os.Args[0], Name: "again",
 			Params: map[string]string{"lr": "0.5"}}})
 	os.Unsetenv(roleEnv)
 	if err != nil {
@@ -62,7 +69,7 @@ func TestRerunSameParamsSameCommand(t *testing.T) {
 	first := waitEnd(t, s, launch(t, p, s, LaunchOptions{Command: []string{"sh", "-c", "echo own=1"}, Params: map[string]string{"lr": "0.3"}}).ID, 60*time.Second)
 	t.Setenv(roleEnv, "supervise")
 	r, _, err := Rerun(context.Background(), RerunOptions{Run: first,
-		LaunchOptions: LaunchOptions{Store: s, Project: p, DBPath: p.DefaultDBPath(), Exe: os.Args[0], Params: map[string]string{"lr": "0.3"}}})
+		LaunchOptions: LaunchOptions{Store: s, Project: p, Exe: os.Args[0], Params: map[string]string{"lr": "0.3"}}})
 	os.Unsetenv(roleEnv)
 	if err != nil {
 		t.Fatal(err)
@@ -82,7 +89,7 @@ func TestRerunOwnRunDir(t *testing.T) {
 	first := waitEnd(t, s, launch(t, p, s, LaunchOptions{}).ID, 60*time.Second)
 	t.Setenv(roleEnv, "supervise")
 	r, _, err := Rerun(context.Background(), RerunOptions{Run: first,
-		LaunchOptions: LaunchOptions{Store: s, Project: p, DBPath: p.DefaultDBPath(), Exe: os.Args[0], Params: map[string]string{"lr": "0.1"}}})
+		LaunchOptions: LaunchOptions{Store: s, Project: p, Exe: os.Args[0], Params: map[string]string{"lr": "0.1"}}})
 	os.Unsetenv(roleEnv)
 	if err != nil {
 		t.Fatal(err)

@@ -127,14 +127,14 @@ func projectAt(t testing.TB, dir string) (*project.Project, *store.Store) {
 
 // supervisedBy is the launch options that make the test binary the supervisor.
 func supervisedBy(p *project.Project, s *store.Store, argv []string) LaunchOptions {
-	return LaunchOptions{Store: s, Project: p, DBPath: p.DefaultDBPath(), Exe: os.Args[0], Command: argv}
+	return LaunchOptions{Store: s, Project: p, Exe: os.Args[0], Command: argv}
 }
 
 // launch starts argv as a run supervised by a child copy of this test binary.
 func launch(t testing.TB, p *project.Project, s *store.Store, o LaunchOptions) *store.Run {
 	t.Helper()
 	if o.Store == nil {
-		o.Store, o.Project, o.DBPath, o.Exe = s, p, p.DefaultDBPath(), os.Args[0]
+		o.Store, o.Project, o.Exe = s, p, os.Args[0]
 	}
 	t.Setenv(roleEnv, "supervise")
 	r, err := Launch(context.Background(), o)

@@ -9,27 +9,7 @@ import (
 
 	"github.com/mlwb/mlwb/stages/project"
 	"github.com/mlwb/mlwb/stages/runs"
-	"github.com/mlwb/mlwb/stages/versions"
-	"github.com/mlwb/mlwb/store"
 )
-
-// restoreRun recreates run r's code (commit plus patch) in dir, default .mlwb/checkouts/run-<id>.
-func restoreRun(cmd *cobra.Command, p *project.Project, r *store.Run, dir string) (string, error) {
-	if !p.InGit {
-		return "", fmt.Errorf("%s is not in a git repository: run #%d's code cannot be restored", p.Root, r.ID)
-	}
-	if dir == "" {
-		dir = filepath.Join(p.StateDir(), "checkouts", fmt.Sprintf("run-%d", r.ID))
-	}
-	abs, err := filepath.Abs(dir)
-	if err != nil {
-		return "", err
-	}
-	if err := versions.Checkout(cmd.Context(), p.Root, versions.RunSnapshot(r), abs); err != nil {
-		return "", err
-	}
-	return abs, nil
-}
 
 func newCheckoutCmd(g *globals) *cobra.Command {
 	var dir string
@@ -51,7 +31,10 @@ tree, index and branches are not touched. The default directory is
 			if err != nil {
 				return err
 			}
-			out, err := restoreRun(cmd, p, r, dir)
+			if dir == "" {
+				dir = filepath.Join(p.StateDir(), "checkouts", fmt.Sprintf("run-%d", r.ID))
+			}
+			out, err := runs.Restore(cmd.Context(), p, r, dir)
 			if err != nil {
 				return err
 			}
@@ -90,12 +73,8 @@ reach it. The new run is recorded in this project like any other.`,
 			if err != nil {
 				return err
 			}
-			db, err := filepath.Abs(s.Path())
-			if err != nil {
-				return err
-			}
 			r, code, err := runs.Rerun(ctx, runs.RerunOptions{Run: old, Dir: dir,
-				LaunchOptions: runs.LaunchOptions{Store: s, Project: p, DBPath: db, Name: old.Name + "-rerun", Params: over}})
+				LaunchOptions: runs.LaunchOptions{Store: s, Project: p, Name: old.Name + "-rerun", Params: over}})
 			if err != nil {
 				return err
 			}

@@ -5,7 +5,6 @@ import (
 	"fmt"
 	"os"
 	"os/signal"
-	"path/filepath"
 	"strings"
 	"syscall"
 	"time"
@@ -55,10 +54,6 @@ a hangup of the terminal only detaches. --detach prints the run id and returns a
 			if len(args) > 0 && cmd.ArgsLenAtDash() != 0 {
 				return fmt.Errorf("put the command after --: mlwb run [flags] -- %s", strings.Join(args, " "))
 			}
-			db, err := filepath.Abs(s.Path())
-			if err != nil {
-				return err
-			}
 			wd, _ := os.Getwd()
 			var ds []string
 			if cmd.Flags().Changed("dataset") {
@@ -66,7 +61,7 @@ a hangup of the terminal only detaches. --detach prints the run id and returns a
 			}
 			ctx := cmd.Context()
 			runs.ReapLost(ctx, s, time.Now())
-			r, err := runs.Launch(ctx, runs.LaunchOptions{Store: s, Project: p, DBPath: db, Name: name,
+			r, err := runs.Launch(ctx, runs.LaunchOptions{Store: s, Project: p, Name: name,
 				Command: args, Params: pm, Datasets: ds, Tags: tm, Workdir: wd})
 			if err != nil {
 				return err

@@ -147,7 +147,7 @@ func (p *Page) submitForm(f *form) tea.Cmd {
 		p.notice = err.Error()
 		return nil
 	}
-	o := runsengine.LaunchOptions{Store: st, Project: p.ctx.Project, DBPath: st.Path(), Params: params, Source: "tui", Name: name}
+	o := runsengine.LaunchOptions{Store: st, Project: p.ctx.Project, Params: params, Source: "tui", Name: name}
 	if o.Name == "" && f.run == nil {
 		o.Name = changedName(p.ctx.Project.Config, params)
 	}
