@@ -207,8 +207,7 @@ func (s *Store) labelledVersions(ctx context.Context, datasetID, current int64) 
 			(SELECT 1 FROM labels c WHERE c.dataset_version_id = ?2 AND c.row_hash = l.row_hash AND l.row_hash != ''))`
 	}
 	rows, err := s.db.QueryContext(ctx, `SELECT * FROM (SELECT `+count+` AS n,
-		`+versionColumns+` FROM dataset_versions v WHERE dataset_id = ?1 AND v.id != ?2
-		AND EXISTS (SELECT 1 FROM labels l WHERE l.dataset_version_id = v.id))
+		`+versionColumns+` FROM dataset_versions v WHERE dataset_id = ?1 AND v.id != ?2)
 		WHERE n > 0 ORDER BY seen_at DESC, id DESC`, datasetID, current)
 	if err != nil {
 		return nil, fmt.Errorf("labelled versions of dataset %d: %w", datasetID, err)

@@ -46,12 +46,21 @@ func DefaultRules() Rules {
 // Checker evaluates Rules over the store and keeps the alerts table current: it raises an alert
 // when a rule starts to hold (once, however often it is checked) and clears it when it stops.
 type Checker struct {
-	s     *store.Store
-	rules Rules
+	s        *store.Store
+	rules    Rules
+	lossKeys []string // rules.LossKeys lower-cased, the empty ones left out
 }
 
 // NewChecker returns a Checker of rules over s.
-func NewChecker(s *store.Store, rules Rules) *Checker { return &Checker{s: s, rules: rules} }
+func NewChecker(s *store.Store, rules Rules) *Checker {
+	lower := make([]string, 0, len(rules.LossKeys))
+	for _, k := range rules.LossKeys {
+		if k != "" {
+			lower = append(lower, strings.ToLower(k))
+		}
+	}
+	return &Checker{s: s, rules: rules, lossKeys: lower}
+}
 
 // Every is the configured check period, CheckEvery when the rules set none.
 func (c *Checker) Every() time.Duration {
@@ -190,8 +199,8 @@ func (c *Checker) check(ctx context.Context, live, bad, done []*store.Run, now t
 // print `Loss`, and `Train Loss: nan` must raise the alert as `train loss: nan` does.
 func (c *Checker) isLoss(key string) bool {
 	lower := strings.ToLower(key)
-	for _, k := range c.rules.LossKeys {
-		if k != "" && strings.Contains(lower, strings.ToLower(k)) {
+	for _, k := range c.lossKeys {
+		if strings.Contains(lower, k) {
 			return true
 		}
 	}
@@ -202,7 +211,7 @@ func (c *Checker) isLoss(key string) bool {
 func (c *Checker) nonFinite(sums []store.Summary) finding {
 	f := finding{rule: RuleNonFinite, severity: "error"}
 	for _, s := range sums {
-		if c.isLoss(s.Key) && !finite(s.Last) {
+		if !finite(s.Last) && c.isLoss(s.Key) { // the cheap test first: every key of every run, every check
 			f.holds, f.message = true, fmt.Sprintf("%s is %v at step %d", s.Key, s.Last, s.LastStep)
 			return f
 		}
