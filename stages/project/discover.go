@@ -107,5 +107,13 @@ func (p *Project) FeatureSpecPath(name, features string) string {
 	if features != "" {
 		return p.Abs(features)
 	}
-	return filepath.Join(p.Root, strings.NewReplacer("/", "_", `\`, "_").Replace(name)+".features.yaml")
+	return filepath.Join(p.Root, FeatureSpecFile(name))
 }
+
+// specNameSeps are the path separators a dataset name (a file's project path, when it is not
+// declared) may hold; its spec file's name has _ for each.
+var specNameSeps = strings.NewReplacer("/", "_", `\`, "_")
+
+// FeatureSpecFile is the file name of the spec of the dataset called name: the name with its
+// separators made _, then .features.yaml (data/x.csv → data_x.csv.features.yaml).
+func FeatureSpecFile(name string) string { return specNameSeps.Replace(name) + ".features.yaml" }

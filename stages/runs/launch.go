@@ -17,6 +17,7 @@ import (
 
 	"github.com/mlwb/mlwb/stages/data"
 	"github.com/mlwb/mlwb/stages/project"
+	"github.com/mlwb/mlwb/stages/runs/eval"
 	"github.com/mlwb/mlwb/stages/versions"
 	"github.com/mlwb/mlwb/store"
 )
@@ -168,13 +169,7 @@ func recordGit(ctx context.Context, root string, r *store.Run) {
 		if err == nil {
 			r.GitPatch = patch
 			if len(left) > 0 {
-				shown := left[:min(len(left), 10)]
-				more := ""
-				if len(left) > len(shown) {
-					more = fmt.Sprintf(" and %d more", len(left)-len(shown))
-				}
-				r.Note = fmt.Sprintf("untracked files not recorded with the code (too big, not regular files, or may hold secrets): %s%s",
-					strings.Join(shown, ", "), more)
+				r.Note = "untracked files not recorded with the code (too big, not regular files, or may hold secrets): " + eval.ListSome(left)
 			}
 		}
 	}

@@ -4,7 +4,6 @@ import (
 	"context"
 	"encoding/json"
 	"fmt"
-	"path/filepath"
 	"strings"
 	"sync/atomic"
 
@@ -87,12 +86,7 @@ func (p *Page) startProfile() tea.Cmd {
 	}
 }
 
-func (p *Page) absPath(e entry) string {
-	if filepath.IsAbs(e.Path) {
-		return filepath.Clean(e.Path)
-	}
-	return filepath.Join(p.ctx.Project.Root, e.Path)
-}
+func (p *Page) absPath(e entry) string { return p.ctx.Project.Abs(e.Path) }
 
 // onProfile takes a finished (or decoded) profile; a stored one never replaces a fresher one.
 func (p *Page) onProfile(msg profileMsg) tea.Cmd {

@@ -14,6 +14,7 @@ import (
 
 	engine "github.com/mlwb/mlwb/stages/data"
 	"github.com/mlwb/mlwb/stages/features"
+	"github.com/mlwb/mlwb/stages/project"
 	"github.com/mlwb/mlwb/ui/widget"
 )
 
@@ -81,8 +82,7 @@ func (p *Page) specPath(e entry) string {
 	if p.ctx.Project != nil && p.ctx.Project.Root != "" {
 		return p.ctx.Project.FeatureSpecPath(e.Name, e.Features)
 	}
-	name := strings.NewReplacer("/", "_", `\`, "_", string(os.PathSeparator), "_").Replace(e.Name)
-	return filepath.Join(filepath.Dir(p.absPath(e)), name+".features.yaml")
+	return filepath.Join(filepath.Dir(p.absPath(e)), project.FeatureSpecFile(e.Name))
 }
 
 // openSpec opens the editor on the highlighted dataset's spec, or on a new one listing the

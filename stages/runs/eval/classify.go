@@ -71,15 +71,15 @@ func perClass(c *Classification, n int, notes *[]string) {
 	c.Weighted = Average{wp / float64(n), wr / float64(n), wf / float64(n)}
 	c.Accuracy = float64(correct) / float64(n)
 	if len(neverPredicted) > 0 {
-		*notes = append(*notes, "precision (and F1) set to 0 for classes never predicted: "+listLabels(neverPredicted))
+		*notes = append(*notes, "precision (and F1) set to 0 for classes never predicted: "+ListSome(neverPredicted))
 	}
 	if len(neverTrue) > 0 {
-		*notes = append(*notes, "recall (and F1) set to 0 for classes absent from y_true: "+listLabels(neverTrue))
+		*notes = append(*notes, "recall (and F1) set to 0 for classes absent from y_true: "+ListSome(neverTrue))
 	}
 }
 
-// listLabels writes up to 10 labels for a note.
-func listLabels(ls []string) string {
+// ListSome writes up to 10 names for a note or a message, then how many more there are.
+func ListSome(ls []string) string {
 	if len(ls) > 10 {
 		return strings.Join(ls[:10], ", ") + fmt.Sprintf(" and %d more", len(ls)-10)
 	}
@@ -97,10 +97,10 @@ func scoreMetrics(c *Classification, p *Predictions, cs *classSet, toClass []int
 		}
 		if len(all.names) > 2 {
 			return fmt.Errorf("a positive class applies to two-class problems; %s has %d classes (%s)",
-				p.Source, len(all.names), listLabels(all.names))
+				p.Source, len(all.names), ListSome(all.names))
 		}
 		if _, ok := all.index[pos]; !ok {
-			return fmt.Errorf("positive class %q is not a class of %s (%s)", opts.Positive, p.Source, listLabels(all.names))
+			return fmt.Errorf("positive class %q is not a class of %s (%s)", opts.Positive, p.Source, ListSome(all.names))
 		}
 	}
 	// probCol[j] is the class (in all) of probability column j.
