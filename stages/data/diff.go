@@ -246,7 +246,7 @@ func (d *Diff) Write(w io.Writer, md bool) error {
 				// Two profiles of one file can sum in another order (chunks go to workers as
 				// they come) and differ in the last bits: 499999.49999999994 and 499999.5
 				// printed as 499999 → 500000 beside a Δ of 0.
-				if fb, ok := b.(float64); ok && math.Abs(fa-fb) <= 1e-12*max(math.Abs(fa), math.Abs(fb)) {
+				if fb, ok := b.(float64); ok && meanDelta(fa, fb) == 0 {
 					return sa
 				}
 			}

@@ -65,7 +65,7 @@ func FilterFile(ctx context.Context, path string, o FilterOptions) (*FilterResul
 	}
 	if dl != nil {
 		if name := unknownName(prog.Node(), env); name != "" {
-			return nil, fmt.Errorf("filter %q: %s has no column %q (columns: %s)", o.Expr, path, name, strings.Join(dl.names, ", "))
+			return nil, fmt.Errorf("filter %q: %s has no column %q (columns: %s)", o.Expr, path, name, ColumnList(dl.names))
 		}
 	}
 	if o.Out != nil {

@@ -80,7 +80,7 @@ func Fit(spec *Spec, p *data.Profile) (*Plan, error) {
 		cs := &spec.Columns[i]
 		j, ok := byName[cs.Name]
 		if !ok {
-			return nil, specErr(spec.Path, cs.Line, "%s has no column %q (columns: %s)", p.Path, cs.Name, listNames(pl.Inputs))
+			return nil, specErr(spec.Path, cs.Line, "%s has no column %q (columns: %s)", p.Path, cs.Name, data.ColumnList(pl.Inputs))
 		}
 		specs[j] = cs
 	}
@@ -107,13 +107,6 @@ func Fit(spec *Spec, p *data.Profile) (*Plan, error) {
 		return nil, specErr(spec.Path, 0, "every column is dropped; the output would be empty")
 	}
 	return pl, nil
-}
-
-func listNames(n []string) string {
-	if len(n) > 12 {
-		return strings.Join(n[:12], ", ") + fmt.Sprintf(", … (%d in all)", len(n))
-	}
-	return strings.Join(n, ", ")
 }
 
 // outputs names what the column becomes.

@@ -65,7 +65,7 @@ func (pl *Plan) stream(ctx context.Context, in string, s sink, workers int, limi
 		}
 	} else if !slices.Equal(rs.Columns(), pl.Inputs) {
 		return nil, fmt.Errorf("%s: the header (%s) is not the one the spec was fitted to (%s); was the file changed after its profile?",
-			in, listNames(rs.Columns()), listNames(pl.Inputs))
+			in, data.ColumnList(rs.Columns()), data.ColumnList(pl.Inputs))
 	}
 	if err := s.header(); err != nil {
 		return nil, fmt.Errorf("write output: %w", err)
