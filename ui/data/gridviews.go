@@ -198,12 +198,7 @@ func (p *Page) onView(msg viewMsg) tea.Cmd {
 	}
 	cmd := p.resetGrid(msg.dst) // drops (and removes) a view it replaces
 	p.view.file, p.view.steps, p.view.seq, p.view.name, p.view.base, p.view.stack = msg.dst, steps, seq, name, base, stack
-	p.previewFor, p.previewErr = msg.dst, nil
-	dst := msg.dst
-	return tea.Batch(cmd, func() tea.Msg {
-		rows, err := readHead(dst, previewRows+1)
-		return previewMsg{path: dst, rows: rows, err: err}
-	})
+	return tea.Batch(cmd, p.headCmd(msg.dst))
 }
 
 // dropView removes the view file when the grid moves to another file.

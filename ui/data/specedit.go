@@ -316,7 +316,7 @@ func clipText(cl *features.Clip) string {
 // specKeyPress handles keys while the editor is open; it takes every key.
 func (p *Page) specKeyPress(msg tea.KeyPressMsg) tea.Cmd {
 	s := &p.spec
-	if msg.String() == "ctrl+c" || msg.String() == "q" && !s.input.Active {
+	if msg.String() == "ctrl+c" { // q too: the app turns it into ctrl+c while the spec is unsaved
 		if s.dirty && !s.leave {
 			s.leave, s.quit, s.err, s.note = true, false, nil, ""
 			s.input.Active, s.prompt = false, ""
