@@ -24,10 +24,6 @@ func HeadWarnings(path string, n int) ([]string, [][]string, []Warning, error) {
 	if n < 0 {
 		return nil, nil, nil, fmt.Errorf("%s: %d rows asked for; the count is 0 or more", path, n)
 	}
-	return head(path, n)
-}
-
-func head(path string, n int) ([]string, [][]string, []Warning, error) {
 	src, err := openSource(path)
 	if err != nil {
 		return nil, nil, nil, err

@@ -102,19 +102,18 @@ func (l *lateHeavy) full() bool {
 	if len(l.strs)+len(l.nums) < lateSlots {
 		return false
 	}
-	for s, c := range l.strs {
-		if c <= 1 {
-			delete(l.strs, s)
-		} else {
-			l.strs[s] = c - 1
-		}
-	}
-	for k, c := range l.nums {
-		if c <= 1 {
-			delete(l.nums, k)
-		} else {
-			l.nums[k] = c - 1
-		}
-	}
+	decay(l.strs)
+	decay(l.nums)
 	return true
+}
+
+// decay takes one sample from every candidate, dropping those left with none.
+func decay[K comparable](m map[K]int32) {
+	for k, c := range m {
+		if c <= 1 {
+			delete(m, k)
+		} else {
+			m[k] = c - 1
+		}
+	}
 }
