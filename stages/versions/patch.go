@@ -103,18 +103,14 @@ func patchWith(ctx context.Context, root string, untracked []string) (string, er
 	}
 	var env []string
 	if len(untracked) > 0 {
-		tmp, err := os.MkdirTemp("", "mlwb-index-")
+		idx, done, err := tempIndex(ctx, git, root, true)
 		if err != nil {
 			return "", fmt.Errorf("patch of %s: %w", root, err)
 		}
-		defer os.RemoveAll(tmp)
-		index := filepath.Join(tmp, "index")
-		if err := copyIndex(ctx, git, root, index); err != nil {
-			return "", err
-		}
+		defer done()
 		// Literal pathspecs: a file named ":notes" or "*.py" is that file, not pathspec magic
 		// (git refused ":notes", and the whole patch was lost).
-		env = []string{"GIT_INDEX_FILE=" + index, "GIT_LITERAL_PATHSPECS=1"}
+		env = append(idx, "GIT_LITERAL_PATHSPECS=1")
 		list := []byte(strings.Join(untracked, "\x00") + "\x00")
 		if _, err := runGitIO(ctx, git, root, env, list, "add", "--intent-to-add", "--pathspec-from-file=-", "--pathspec-file-nul"); err != nil {
 			return "", fmt.Errorf("patch of %s: marking the untracked files: %w", root, err)

@@ -83,18 +83,14 @@ func treeOf(ctx context.Context, repo *git.Repository, root string, s Snapshot) 
 	if gitBin == "" {
 		return nil, fmt.Errorf("tree of %s: %w (to apply an uncommitted patch)", s.Label, ErrNoGitCLI)
 	}
-	tmp, err := os.MkdirTemp("", "mlwb-index-")
+	// From a copy of the real index for the worktree, so `add -u` only rehashes files whose
+	// stat changed; from nothing for a commit and its patch (read-tree fills it).
+	env, done, err := tempIndex(ctx, gitBin, root, s.Worktree)
 	if err != nil {
 		return nil, fmt.Errorf("tree of %s: %w", s.Label, err)
 	}
-	defer os.RemoveAll(tmp)
-	index := filepath.Join(tmp, "index")
-	env := []string{"GIT_INDEX_FILE=" + index}
+	defer done()
 	if s.Worktree {
-		// Start from a copy of the real index so `add -u` only rehashes files whose stat changed.
-		if err := copyIndex(ctx, gitBin, root, index); err != nil {
-			return nil, err
-		}
 		if _, err := runGitIO(ctx, gitBin, root, env, nil, "add", "-u", "--", "."); err != nil {
 			return nil, fmt.Errorf("staging the worktree: %w", err)
 		}
@@ -120,6 +116,25 @@ func treeOf(ctx context.Context, repo *git.Repository, root string, s Snapshot) 
 		return nil, fmt.Errorf("tree of %s: %w", s.Label, err)
 	}
 	return t, nil
+}
+
+// tempIndex makes a temporary index file, a copy of the repository's own when fromRepo is set, and
+// returns the environment that points git at it and a func that removes it. The user's index is
+// never touched.
+func tempIndex(ctx context.Context, gitBin, root string, fromRepo bool) (env []string, done func(), err error) {
+	tmp, err := os.MkdirTemp("", "mlwb-index-")
+	if err != nil {
+		return nil, nil, err
+	}
+	done = func() { os.RemoveAll(tmp) }
+	index := filepath.Join(tmp, "index")
+	if fromRepo {
+		if err := copyIndex(ctx, gitBin, root, index); err != nil {
+			done()
+			return nil, nil, err
+		}
+	}
+	return []string{"GIT_INDEX_FILE=" + index}, done, nil
 }
 
 // copyIndex copies the repository's index (if any) to dst.
