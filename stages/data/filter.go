@@ -146,12 +146,12 @@ func FilterFile(ctx context.Context, path string, o FilterOptions) (*FilterResul
 		machine := func(line int64, raw []byte) {
 			res, err := st.machine.Run(prog, st.env)
 			if err != nil {
-				p.fail(line, machineError(err))
+				p.fail(line, func() string { return machineError(err) })
 				return
 			}
 			b, ok := res.(bool)
 			if !ok {
-				p.fail(line, fmt.Sprintf("the expression gives %v (%T), not true or false", res, res))
+				p.fail(line, func() string { return fmt.Sprintf("the expression gives %v (%T), not true or false", res, res) })
 				return
 			}
 			if b {
@@ -189,7 +189,7 @@ func FilterFile(ctx context.Context, path string, o FilterOptions) (*FilterResul
 				p.rows++
 				fields, jerr := st.js.parse(bytes.TrimRight(ln, "\r"))
 				if jerr != nil {
-					p.fail(line, jerr.Error())
+					p.fail(line, jerr.Error)
 					return
 				}
 				if fast != nil {
@@ -236,9 +236,9 @@ type filterPart struct {
 }
 
 // fail counts a row the expression could not be evaluated on, keeping the first message.
-func (p *filterPart) fail(line int64, msg string) {
-	if p.errs == 0 {
-		p.firstErr = fmt.Sprintf("line %d: %s", line, msg)
+func (p *filterPart) fail(line int64, msg func() string) {
+	if p.errs == 0 { // only the first is kept: an expression can fail on every row of the file
+		p.firstErr = fmt.Sprintf("line %d: %s", line, msg())
 	}
 	p.errs++
 }
