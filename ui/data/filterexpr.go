@@ -160,17 +160,11 @@ func dateValueExpr(col, v, sample string) (string, bool) {
 	if !ok {
 		return "", false
 	}
-	var t time.Time
-	var err error
-	for _, layout := range []string{"2006-01-02", "2006-01-02T15:04:05Z", "2006-01-02T15:04:05.000Z"} {
-		if t, err = time.Parse(layout, v); err == nil {
-			break
-		}
-	}
-	if err != nil || t.Nanosecond() != 0 {
+	kind, sec := engine.NewValueParser(false).Parse([]byte(v)) // the profile's own date reader
+	if kind != engine.KindDate || sec != math.Trunc(sec) {
 		return "", false
 	}
-	text, ok := shape.format(t.Unix())
+	text, ok := shape.format(int64(sec))
 	if !ok {
 		return "", false
 	}
