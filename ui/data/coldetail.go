@@ -29,6 +29,12 @@ type detailState struct {
 	what   string // the item as the footer names it: "in [0, 16)", "= AA", "is null"
 	note   string // what the check found, when the counts differ
 	err    error
+
+	// items are the list of the column and rows window they were made from: the view asks each
+	// frame, and a datetime column's expressions read the rows in memory to spell their dates.
+	items    []detailItem
+	itemsCol *engine.Column
+	itemsWin *engine.RowWindow
 }
 
 var (
@@ -75,9 +81,18 @@ func (p *Page) openDetail() {
 // detailItems lists the bins (edges in the column's own terms), then the top values, then the
 // nulls, each with the expression that keeps exactly its rows.
 func (p *Page) detailItems(c *engine.Column) []detailItem {
+	d := &p.detail
+	if d.itemsCol != c || d.itemsWin != p.grid.win || d.items == nil {
+		d.items, d.itemsCol, d.itemsWin = p.makeDetailItems(c), c, p.grid.win
+	}
+	return d.items
+}
+
+// makeDetailItems is detailItems made anew.
+func (p *Page) makeDetailItems(c *engine.Column) []detailItem {
 	var out []detailItem
 	sample := ""
-	if c.Type == "datetime" { // only datetimes are spelled from a value (and this runs each frame)
+	if c.Type == "datetime" { // only datetimes are spelled from a value in the rows
 		sample = p.sampleValue(c.Name)
 	}
 	day := true // datetime bins on whole days are written as dates
