@@ -109,11 +109,7 @@ func BenchmarkRowPerPointBaseline(b *testing.B) {
 // of them carried still lacks (what opening label mode and `data labels show` ask). Without the
 // row-hash index it took 8.5 s.
 func BenchmarkUncarriedLabels(b *testing.B) {
-	s, err := Open(filepath.Join(b.TempDir(), "state.db"))
-	if err != nil {
-		b.Fatal(err)
-	}
-	defer s.Close()
+	s := openTemp(b)
 	ctx := context.Background()
 	ds, err := s.UpsertDataset(ctx, Dataset{Name: "d", Path: "d.csv"})
 	if err != nil {

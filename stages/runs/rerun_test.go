@@ -24,21 +24,14 @@ func TestRerunRunsTheRunsCode(t *testing.T) {
 
 	write("train.sh", `echo "loss=2 lr=$1"`+"\n")
 	git("commit", "-q", "-am", "two")
-	t.Setenv(roleEnv, "supervise")
 	t.Chdir(dir) // a relative --db: the supervisor, in the checkout, must still find this store
 	rel, err := store.Open(filepath.Join(".mlwb", "state.db"))
 	if err != nil {
 		t.Fatal(err)
 	}
 	defer rel.Close()
-	r, code, err := Rerun(context.Background(), RerunOptions{Run: first,
-		LaunchOptions: LaunchOptions{Store: rel, Project: p, Exe: os.Args[0], Name: "again",
-			Params: map[string]string{"lr": "0.5"}}})
-	os.Unsetenv(roleEnv)
-	if err != nil {
-		t.Fatal(err)
-	}
-	r = waitEnd(t, s, r.ID, 60*time.Second)
+	r, code := rerun(t, s, RerunOptions{Run: first,
+		LaunchOptions: LaunchOptions{Store: rel, Project: p, Name: "again", Params: map[string]string{"lr": "0.5"}}})
 	ctx := context.Background()
 	for key, want := range map[string]float64{"loss": 1, "lr": 0.5} {
 		h, err := s.History(ctx, r.ID, key)
@@ -67,14 +60,7 @@ func TestRerunSameParamsSameCommand(t *testing.T) {
 	dir, _, _ := gitRepo(t, map[string]string{"mlwb.yaml": "name: t\ntrain:\n  command: sh -c 'echo template=1'\n  params: {lr: 0.1}\n"})
 	p, s := projectAt(t, dir)
 	first := waitEnd(t, s, launch(t, p, s, LaunchOptions{Command: []string{"sh", "-c", "echo own=1"}, Params: map[string]string{"lr": "0.3"}}).ID, 60*time.Second)
-	t.Setenv(roleEnv, "supervise")
-	r, _, err := Rerun(context.Background(), RerunOptions{Run: first,
-		LaunchOptions: LaunchOptions{Store: s, Project: p, Exe: os.Args[0], Params: map[string]string{"lr": "0.3"}}})
-	os.Unsetenv(roleEnv)
-	if err != nil {
-		t.Fatal(err)
-	}
-	r = waitEnd(t, s, r.ID, 60*time.Second)
+	r, _ := rerun(t, s, RerunOptions{Run: first, LaunchOptions: LaunchOptions{Store: s, Project: p, Params: map[string]string{"lr": "0.3"}}})
 	if h, err := s.History(context.Background(), r.ID, "own"); err != nil || len(h) != 1 {
 		t.Fatalf("the rerun did not run its own command %q: %v %v", r.Command, h, err)
 	}
@@ -87,14 +73,7 @@ func TestRerunOwnRunDir(t *testing.T) {
 	dir, _, _ := gitRepo(t, map[string]string{"mlwb.yaml": "name: t\ntrain:\n  command: sh -c 'echo done > \"$0/out.txt\"; echo loss=1' {run_dir}\n  params: {lr: 0.1}\n"})
 	p, s := projectAt(t, dir)
 	first := waitEnd(t, s, launch(t, p, s, LaunchOptions{}).ID, 60*time.Second)
-	t.Setenv(roleEnv, "supervise")
-	r, _, err := Rerun(context.Background(), RerunOptions{Run: first,
-		LaunchOptions: LaunchOptions{Store: s, Project: p, Exe: os.Args[0], Params: map[string]string{"lr": "0.1"}}})
-	os.Unsetenv(roleEnv)
-	if err != nil {
-		t.Fatal(err)
-	}
-	r = waitEnd(t, s, r.ID, 60*time.Second)
+	r, _ := rerun(t, s, RerunOptions{Run: first, LaunchOptions: LaunchOptions{Store: s, Project: p, Params: map[string]string{"lr": "0.1"}}})
 	if _, err := os.Stat(filepath.Join(p.RunDir(r.UUID), "out.txt")); err != nil {
 		t.Fatalf("the rerun did not write into its own run directory (command %q): %v", r.Command, err)
 	}
@@ -128,4 +107,18 @@ func gitRepo(t *testing.T, files map[string]string) (dir string, git func(args .
 	git("add", ".")
 	git("commit", "-q", "-m", "one")
 	return dir, git, write
+}
+
+// rerun is Rerun with this test binary as the supervisor; it waits for the new run to end and
+// returns it as s recorded it, with the restored code's directory.
+func rerun(t *testing.T, s *store.Store, o RerunOptions) (*store.Run, string) {
+	t.Helper()
+	o.Exe = os.Args[0]
+	t.Setenv(roleEnv, "supervise")
+	r, code, err := Rerun(context.Background(), o)
+	os.Unsetenv(roleEnv)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return waitEnd(t, s, r.ID, 60*time.Second), code
 }
